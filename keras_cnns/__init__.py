@@ -1,0 +1,13 @@
+"""keras-cnns: Keras 3 builders of the classic CNN papers, with their complexity checked."""
+
+from keras_cnns.complexity import profile
+from keras_cnns.layers import LocalResponseNormalization
+from keras_cnns.vgg import VGG, VGG11, VGG13, VGG16, VGG19
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "VGG", "VGG11", "VGG13", "VGG16", "VGG19",
+    "LocalResponseNormalization",
+    "profile",
+]

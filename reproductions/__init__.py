@@ -1,0 +1,23 @@
+"""One reproduction per paper: ``python -m reproductions <paper>|all``.
+
+Each paper module defines ``KEY``, ``PAPER`` (the citation), ``PUBLISHED`` (every published
+cell, by table id, as :class:`reproductions.cells.Published` data) and ``tables()``, which
+builds the models, computes our figures and checks them against those cells.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+#: Paper key -> module. The order is the order of ``all``.
+PAPERS = {
+    "vgg": "reproductions.vgg",
+}
+
+
+def load(key: str) -> ModuleType:
+    if key not in PAPERS:
+        raise ValueError(f"Unknown paper; expected one of {', '.join(PAPERS)} or all. "
+                         f"Received: paper={key!r}")
+    return importlib.import_module(PAPERS[key])

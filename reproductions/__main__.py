@@ -1,0 +1,50 @@
+"""Regenerate papers' tables into results/ and exit non-zero on any mismatch.
+
+Usage: ``python -m reproductions vgg [mobilenet ...]`` or ``python -m reproductions all``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from reproductions import PAPERS, load, report  # noqa: E402
+
+RESULTS = pathlib.Path(__file__).resolve().parent.parent / "results"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reproductions", description=__doc__)
+    parser.add_argument("papers", nargs="+", help=f"'all' or any of: {', '.join(PAPERS)}")
+    parser.add_argument("--results", type=pathlib.Path, default=RESULTS,
+                        help="where to write <paper>.md and <paper>.json (default: results/)")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary lines")
+    args = parser.parse_args(argv)
+    keys = list(PAPERS) if args.papers == ["all"] else args.papers
+    for key in keys:
+        if key not in PAPERS:
+            parser.error(f"unknown paper {key!r}; choose from: all, {', '.join(PAPERS)}")
+    failed = []
+    for key in keys:
+        module = load(key)
+        tables = module.tables()
+        text = report.write(args.results, module.PAPER, key, tables)
+        if not args.quiet:
+            print(text)
+        counts = report.status_counts(tables)
+        print(f"[{key}] " + ", ".join(f"{n} {s}" for s, n in counts.items())
+              + f" -> {args.results / key}.md/.json")
+        if counts["mismatch"]:
+            failed.append(key)
+    if failed:
+        print(f"MISMATCH in: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

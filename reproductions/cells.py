@@ -1,0 +1,198 @@
+"""Published numbers as data with provenance, and the status of each reproduced cell.
+
+A :class:`Published` cell records a number exactly as printed in a paper or lecture, with
+its source, unit and rounding; :func:`check` compares our figure against it and gives one
+status:
+
+``match``      ours agrees within the printed rounding (or a stated tolerance with its reason);
+``deviation``  the published number is itself wrong or inconsistent: the cell carries a
+               :class:`Deviation` with the reason and evidence, and, where it can be
+               computed, the corrected figure, which ours must then match;
+``mismatch``   ours disagrees and no deviation is documented: a failure;
+``not-run``    an accuracy cell with no real training run in the ledger.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+STATUSES = ("match", "deviation", "mismatch", "not-run")
+
+#: Multiplier of each unit; the value of a cell is ``printed number * SCALE[unit]``.
+SCALE = {"": 1, "K": 1e3, "M": 1e6, "G": 1e9, "%": 1, "MB": 1e6, "x": 1}
+
+_NUMBER = re.compile(r"^[~≈]?\s*([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)")
+
+
+def parse_printed(printed: str) -> tuple[float, float]:
+    """``(value, half_ulp)`` of a number as printed: "138M" -> (138, 0.5), "3.2M" -> (3.2, 0.05)."""
+    match = _NUMBER.match(printed.strip())
+    if not match:
+        raise ValueError(f"Not a printed number: {printed!r}")
+    digits = match.group(1).replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    return float(digits), 0.5 * 10.0 ** -decimals
+
+
+@dataclasses.dataclass(frozen=True)
+class Deviation:
+    """Why a published number is wrong, with evidence and (if computable) the right figure.
+
+    ``corrected`` is printed in the cell's unit with the precision it is claimed to; ours
+    must agree with it within that precision, or the cell is a mismatch after all.
+    """
+
+    reason: str
+    evidence: str
+    corrected: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Published:
+    """One published number: where it is printed, what it measures, how it was rounded."""
+
+    source: str  # e.g. "Simonyan & Zisserman 2015, Table 2"
+    row: str
+    column: str
+    printed: str  # exactly as printed, e.g. "138M", "1,728", "3.2M"
+    unit: str = ""  # key of SCALE
+    kind: str = "complexity"  # or "accuracy"
+    rounding: str = "nearest"  # "nearest" (half a unit of the last digit) or "tolerance"
+    tolerance: float | None = None  # in ``unit``, with rounding="tolerance"
+    tolerance_reason: str = ""
+    convention: str = ""  # e.g. "weights only, biases not counted"
+    deviation: Deviation | None = None
+
+    def __post_init__(self):
+        if self.unit not in SCALE:
+            raise ValueError(f"Unknown unit {self.unit!r} in {self.row}/{self.column}.")
+        if self.kind not in ("complexity", "accuracy"):
+            raise ValueError(f"Unknown kind {self.kind!r} in {self.row}/{self.column}.")
+        if self.rounding == "tolerance" and (self.tolerance is None or not self.tolerance_reason):
+            raise ValueError(f"A tolerance needs a value and a reason ({self.row}/{self.column}).")
+        if self.rounding not in ("nearest", "tolerance"):
+            raise ValueError(f"Unknown rounding {self.rounding!r} in {self.row}/{self.column}.")
+        parse_printed(self.printed)
+
+    @property
+    def value(self) -> float:
+        return parse_printed(self.printed)[0]
+
+    @property
+    def allowed(self) -> float:
+        """Largest |ours - published| (in ``unit``) that still counts as agreement."""
+        if self.rounding == "tolerance":
+            return self.tolerance
+        return parse_printed(self.printed)[1]
+
+    @property
+    def rounding_text(self) -> str:
+        if self.rounding == "tolerance":
+            return f"±{self.tolerance:g}{self.unit} ({self.tolerance_reason})"
+        return f"±{self.allowed:g}{self.unit} (printed rounding)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """A published cell beside our figure, with its status."""
+
+    published: Published
+    reproduced: float | None  # in the cell's unit; None for not-run
+    status: str
+    note: str
+
+    @property
+    def delta(self) -> float | None:
+        if self.reproduced is None:
+            return None
+        return self.reproduced - self.published.value
+
+    def to_json(self) -> dict:
+        p = self.published
+        return {
+            "row": p.row, "column": p.column, "unit": p.unit, "kind": p.kind,
+            "published": p.value, "printed": p.printed, "reproduced": self.reproduced,
+            "delta": self.delta, "status": self.status, "note": self.note,
+            "rounding": p.rounding_text, "source": p.source,
+        }
+
+
+def _agrees(ours: float, target: float, allowed: float) -> bool:
+    return abs(ours - target) <= allowed * (1 + 1e-9) + 1e-12
+
+
+def check(published: Published, reproduced: float | None, run_note: str = "") -> Cell:
+    """Compare ``reproduced`` (in base units, e.g. parameters, not millions) with ``published``.
+
+    ``reproduced=None`` is only allowed for accuracy cells, which are then ``not-run``.
+    """
+    notes = [published.convention] if published.convention else []
+    if reproduced is None:
+        if published.kind != "accuracy":
+            raise ValueError(f"Complexity cell {published.row}/{published.column} has no figure.")
+        notes.append(run_note or "needs a real training run; none in the ledger")
+        return Cell(published, None, "not-run", "; ".join(notes))
+    ours = reproduced / SCALE[published.unit]
+    if run_note:
+        notes.append(run_note)
+    deviation = published.deviation
+    if _agrees(ours, published.value, published.allowed):
+        if deviation is not None:
+            notes.append("documented deviation is stale: ours now agrees with the published value")
+            return Cell(published, ours, "mismatch", "; ".join(notes))
+        return Cell(published, ours, "match", "; ".join(notes))
+    if deviation is None:
+        notes.append(f"differs by more than {published.rounding_text}")
+        return Cell(published, ours, "mismatch", "; ".join(notes))
+    notes.append(f"{deviation.reason} [{deviation.evidence}]")
+    if deviation.corrected is not None:
+        corrected, half_ulp = parse_printed(deviation.corrected)
+        if not _agrees(ours, corrected, half_ulp):
+            notes.append(f"ours also disagrees with the corrected figure {deviation.corrected}")
+            return Cell(published, ours, "mismatch", "; ".join(notes))
+        notes.append(f"corrected figure: {deviation.corrected}{published.unit}")
+    return Cell(published, ours, "deviation", "; ".join(notes))
+
+
+@dataclasses.dataclass
+class Table:
+    """One reproduced table: its cells and optional free-form details for the report."""
+
+    id: str
+    title: str
+    source: str
+    cells: list[Cell]
+    details: str = ""  # Markdown shown under the table (e.g. a per-layer breakdown)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "source": self.source,
+                "cells": [cell.to_json() for cell in self.cells]}
+
+
+def check_table(paper: str, table_id: str, title: str, source: str, published: list[Published],
+                reproduced: dict[tuple[str, str], float], details: str = "") -> Table:
+    """Check every published cell against ``reproduced[(row, column)]`` (base units).
+
+    Complexity cells must all have a reproduced figure; a missing one is a programming
+    error, never a silent skip. Accuracy cells are read from the ledger of real runs
+    (:mod:`reproductions.ledger`) and are ``not-run`` until a full-length run is recorded.
+    """
+    from reproductions import ledger
+
+    cells = []
+    for item in published:
+        key = (item.row, item.column)
+        if item.kind == "accuracy":
+            run = ledger.find(paper, table_id, item.row, item.column)
+            if run is None:
+                cells.append(check(item, None))
+            else:
+                note = f"ledger: {run['hardware']}, commit {run['commit'][:10]}, log {run['log']}"
+                cells.append(check(item, run["value"] * SCALE[item.unit], note))
+            continue
+        if key not in reproduced:
+            raise KeyError(f"{table_id}: no reproduced figure for row {item.row!r}, "
+                           f"column {item.column!r}")
+        cells.append(check(item, reproduced[key]))
+    return Table(table_id, title, source, cells, details)
