@@ -298,14 +298,14 @@ def _shapes(tensors) -> list[tuple]:
 
 
 def _classify_params(layer) -> dict[str, int]:
+    """Split a layer's variables by role, from their names, so composite layers split too."""
     counts = {"weights": 0, "biases": 0, "bn": 0, "non_trainable": 0}
-    is_norm = isinstance(layer, keras.layers.BatchNormalization)
     for variable in layer.weights:
         size = math.prod(int(d) for d in variable.shape)
         short = variable.path.rsplit("/", 1)[-1]
         if not variable.trainable:
             counts["non_trainable"] += size
-        elif is_norm:
+        elif short in ("gamma", "beta"):
             counts["bn"] += size
         elif short.startswith("bias"):
             counts["biases"] += size

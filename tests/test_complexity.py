@@ -160,3 +160,22 @@ def test_rendered_table_has_every_layer_and_totals():
     model = keras.Model(inputs, keras.layers.Conv2D(4, 3, name="conv")(inputs))
     text = profile(model).table(biases=False)
     assert "conv" in text and "TOTAL" in text and "params (no biases)" in text
+
+
+def test_composite_custom_layer_splits_parameters_by_role():
+    class ConvBN(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.conv = keras.layers.Conv2D(8, 3, padding="same", use_bias=False)
+            self.norm = keras.layers.BatchNormalization()
+
+        def call(self, x):
+            return self.norm(self.conv(x))
+
+        def complexity(self, input_shapes, output_shapes):
+            return Cost(macs=int(np.prod(output_shapes[0])) * 9 * input_shapes[0][-1])
+
+    inputs = keras.Input((6, 6, 4))
+    layer = profile(keras.Model(inputs, ConvBN()(inputs))).layers[-1]
+    assert (layer.weights, layer.biases, layer.bn, layer.non_trainable) == (288, 0, 16, 16)
+    assert layer.macs == 6 * 6 * 8 * 9 * 4
