@@ -93,8 +93,27 @@ LECTURE_TABLE = (
     ])
 
 
+SEC23 = ("Simonyan & Zisserman 2015, Sec. 2.3 (three 3x3 layers vs one 7x7); also lecture 004, "
+         "slide 'VGGNet: why smaller filters'")
+STACK_TABLE = [
+    Published(SEC23, "three 3x3 conv layers, C channels", "weights / C^2", "27",
+              convention="no biases"),
+    Published(SEC23, "one 7x7 conv layer, C channels", "weights / C^2", "49", convention="no biases"),
+    Published(SEC23, "7x7 vs three 3x3", "extra weights", "81", "%"),
+]
+
 #: Every published cell of this paper, by table id.
-PUBLISHED = {"table1": TABLE1, "table2": TABLE2, "lecture_vgg16": LECTURE_TABLE}
+PUBLISHED = {"table1": TABLE1, "table2": TABLE2, "lecture_vgg16": LECTURE_TABLE,
+             "sec2_3": STACK_TABLE}
+
+
+def _stack_weights(kernel: int, layers: int, channels: int = 256) -> int:
+    """Weights of ``layers`` stacked ``kernel`` x ``kernel`` convolutions with C in and out."""
+    inputs = keras.Input((28, 28, channels))
+    x = inputs
+    for _ in range(layers):
+        x = keras.layers.Conv2D(channels, kernel, padding="same", use_bias=False)(x)
+    return keras_cnns.profile(keras.Model(inputs, x)).weights
 
 
 def _weight_layers(model: keras.Model) -> int:
@@ -123,6 +142,13 @@ def tables():
                f"elements; params without biases). Mult-adds: {vgg16.macs:,} "
                f"(conv + FC); parameters with biases: {vgg16.params:,}.\n\n"
                + vgg16.table(biases=False))
+    c_squared = 256 ** 2
+    three_3x3, one_7x7 = _stack_weights(3, 3), _stack_weights(7, 1)
+    stack = {
+        ("three 3x3 conv layers, C channels", "weights / C^2"): three_3x3 / c_squared,
+        ("one 7x7 conv layer, C channels", "weights / C^2"): one_7x7 / c_squared,
+        ("7x7 vs three 3x3", "extra weights"): 100 * (one_7x7 - three_3x3) / three_3x3,
+    }
     return [
         check_table(KEY, "table1", "Table 1: ConvNet configurations (weight layers)", T1,
                     PUBLISHED["table1"], table1),
@@ -130,4 +156,6 @@ def tables():
                     PUBLISHED["table2"], table2),
         check_table(KEY, "lecture_vgg16", "Lecture: VGG-16 memory and parameters per layer",
                     LECTURE, PUBLISHED["lecture_vgg16"], lecture, details=details),
+        check_table(KEY, "sec2_3", "Sec. 2.3: a stack of three 3x3 layers vs one 7x7 layer "
+                    "(C = 256 channels in and out)", SEC23, PUBLISHED["sec2_3"], stack),
     ]
