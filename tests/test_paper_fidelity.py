@@ -16,6 +16,14 @@ RESULTS = pathlib.Path(__file__).resolve().parent.parent / "results"
 _CACHE: dict[str, list] = {}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_keras_session():
+    """Overrides conftest's per-test clear_session here: these tests only read the cached
+    tables (each reproduction clears its own session), and clear_session's gc.collect costs
+    ~0.4 s per test, i.e. minutes over hundreds of cells."""
+    yield
+
+
 def generated(key: str):
     if key not in _CACHE:
         _CACHE[key] = load(key).tables()
