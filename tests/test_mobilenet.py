@@ -85,6 +85,14 @@ def test_resolution_sets_the_input(kwargs, shape):
     assert model.input.shape == shape
 
 
+def test_input_tensor_is_used_and_checked_against_resolution():
+    tensor = keras.Input((96, 96, 3))
+    model = keras_cnns.MobileNet(alpha=0.25, input_tensor=tensor, include_top=False)
+    assert model.input is tensor and model.output.shape == (None, 3, 3, 256)
+    with pytest.raises(ValueError, match="Received: resolution=224, input_shape=.96, 96, 3"):
+        keras_cnns.MobileNet(alpha=0.25, resolution=224, input_tensor=tensor)
+
+
 def test_small_model_runs_and_heads():
     model = keras_cnns.MobileNet(alpha=0.25, resolution=64, classes=10)
     probabilities = model(np.zeros((2, 64, 64, 3), "float32"))
