@@ -88,7 +88,7 @@ def test_resolution_sets_the_input(kwargs, shape):
 def test_input_tensor_is_used_and_checked_against_resolution():
     tensor = keras.Input((96, 96, 3))
     model = keras_cnns.MobileNet(alpha=0.25, input_tensor=tensor, include_top=False)
-    assert model.input is tensor and model.output.shape == (None, 3, 3, 256)
+    assert model.inputs[0] is tensor and model.output.shape == (None, 3, 3, 256)
     with pytest.raises(ValueError, match="Received: resolution=224, input_shape=.96, 96, 3"):
         keras_cnns.MobileNet(alpha=0.25, resolution=224, input_tensor=tensor)
 
@@ -181,3 +181,13 @@ def test_command_writes_results_and_plot_and_exits_zero(tmp_path, capsys):
     summary = json.loads((tmp_path / "mobilenet.json").read_text())["summary"]
     assert summary["mismatch"] == 0 and summary["deviation"] == 4
     assert "[mobilenet]" in capsys.readouterr().out
+
+
+def test_benchmark_ratios_are_relative_to_mobilenet_224():
+    from reproductions import bench_mobilenet
+
+    rows = [{"model": "Conv MobileNet", "macs": 8e6, 1: 0.03},
+            {"model": "1.0 MobileNet-224", "macs": 1e6, 1: 0.02}]
+    text = bench_mobilenet.render(rows, [1])
+    assert "relative to 1.0 MobileNet-224" in text
+    assert "| Conv MobileNet    | 8.0             | 8.000            | 30.0           | 1.500" in text
