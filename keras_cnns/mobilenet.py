@@ -101,7 +101,7 @@ def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool =
         input_tensor, input_shape: as in ``keras.applications``; at least 32x32.
         pooling: ``None``, ``"avg"`` or ``"max"`` when ``include_top=False``.
         classes, classifier_activation: the classifier's outputs and activation.
-        dropout: dropout before the classifier (the reference implementation keeps 0.999).
+        dropout: dropout rate before the classifier (1e-3: the reference keeps 0.999).
     """
     _check_args(alpha, resolution, dropout)
     _common.check_head(include_top, pooling, classes, classifier_activation)
