@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         text = report.write(args.results, module.PAPER, key, tables)
         if not args.quiet:
             print(text)
+        # Optional extra outputs of a paper (plots): ``artifacts(results_dir) -> [paths]``.
+        for path in getattr(module, "artifacts", lambda _: [])(args.results):
+            print(f"[{key}] wrote {path}")
         counts = report.status_counts(tables)
         print(f"[{key}] " + ", ".join(f"{n} {s}" for s, n in counts.items())
               + f" -> {args.results / key}.md/.json")

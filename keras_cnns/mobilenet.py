@@ -1,0 +1,140 @@
+"""MobileNet (Howard et al. 2017, "MobileNets: Efficient Convolutional Neural Networks for
+Mobile Vision Applications", arXiv:1704.04861).
+
+The body is Table 1 of the paper: a full 3x3 convolution of stride 2, then thirteen depthwise
+separable convolutions (3x3 depthwise + BN + ReLU, 1x1 pointwise + BN + ReLU, Fig. 3), a
+global 7x7 average pool and a fully-connected classifier. Sec. 3.3 adds the width multiplier
+``alpha`` (every layer's channels times alpha) and the resolution multiplier ``rho`` (the input
+resolution 224 * rho; we take the resolution itself). Sec. 4.1 adds two ablations: "Conv
+MobileNet" (Table 4, every separable pair replaced by one full 3x3 convolution) and "Shallow
+MobileNet" (Table 5, the five separable layers of size 14x14x512 removed).
+
+Deliberate choices, where the paper is silent or differs from its reference implementation
+(TF-slim ``nets/mobilenet_v1.py``):
+
+* the last depthwise layer (``conv_dw_13``) has stride 1, as in the reference implementation
+  and as Table 1's own next row (input 7x7x1024) requires; Table 1 prints "s2" there;
+* channels under ``alpha`` are ``max(8, floor(alpha * N))``, the reference implementation's
+  ``depth()`` rule with ``min_depth=8`` (keras.applications uses ``int(alpha * N)``; the two
+  agree for every alpha >= 0.25);
+* ReLU as in the paper (the reference implementation uses ReLU6); convolutions have no bias
+  (each is followed by batch norm); "same" padding throughout; the classifier is a Dense layer
+  with bias after global average pooling (the reference uses an equivalent 1x1 convolution).
+"""
+
+from __future__ import annotations
+
+import keras
+
+from keras_cnns import _common
+
+#: Table 1 of the paper after the first convolution: one (stride, filters) pair per depthwise
+#: separable layer, rows "Conv dw / s<stride>" + "Conv / s1 1x1x M x <filters>".
+SEPARABLE_LAYERS: tuple[tuple[int, int], ...] = (
+    (1, 64), (2, 128), (1, 128), (2, 256), (1, 256), (2, 512),
+    (1, 512), (1, 512), (1, 512), (1, 512), (1, 512),  # "5x" rows, 14x14x512
+    (2, 1024), (1, 1024),
+)
+#: Table 1's first row: "Conv / s2, 3x3x3x32".
+FIRST_CONV = (2, 32)
+#: The separable layers Shallow MobileNet removes (Sec. 4.1: "the 5 layers of separable
+#: filters with feature size 14x14x512"), numbered from 1 as in our layer names.
+SHALLOW_REMOVED = (7, 8, 9, 10, 11)
+#: Smallest channel count under the width multiplier (reference implementation's min_depth).
+MIN_DEPTH = 8
+
+
+def scaled_channels(filters: int, alpha: float) -> int:
+    """Channels of a layer with ``filters`` channels at width multiplier ``alpha``."""
+    return max(MIN_DEPTH, int(filters * alpha))
+
+
+def _conv_bn_relu(x, filters: int, kernel: int, stride: int, name: str):
+    x = keras.layers.Conv2D(filters, kernel, strides=stride, padding="same", use_bias=False,
+                            name=name)(x)
+    x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    return keras.layers.ReLU(name=f"{name}_relu")(x)
+
+
+def separable_block(x, filters: int, stride: int, block: int):
+    """Fig. 3 right: 3x3 depthwise + BN + ReLU, then 1x1 pointwise + BN + ReLU."""
+    x = keras.layers.DepthwiseConv2D(3, strides=stride, padding="same", use_bias=False,
+                                     name=f"conv_dw_{block}")(x)
+    x = keras.layers.BatchNormalization(name=f"conv_dw_{block}_bn")(x)
+    x = keras.layers.ReLU(name=f"conv_dw_{block}_relu")(x)
+    return _conv_bn_relu(x, filters, 1, 1, f"conv_pw_{block}")
+
+
+def full_conv_block(x, filters: int, stride: int, block: int):
+    """Fig. 3 left (Conv MobileNet, Table 4): one full 3x3 conv + BN + ReLU."""
+    return _conv_bn_relu(x, filters, 3, stride, f"conv_full_{block}")
+
+
+def _check_args(alpha, resolution, dropout) -> None:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha <= 1:
+        raise ValueError("MobileNet's width multiplier alpha must be in (0, 1] (Howard et al. "
+                         f"2017, Sec. 3.3). Received: alpha={alpha!r}")
+    if resolution is not None:
+        if (isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 32
+                or resolution % 32):
+            raise ValueError("MobileNet's resolution must be a multiple of 32 and at least 32 "
+                             "(five stride-2 layers). Received: "
+                             f"resolution={resolution!r}")
+    if not isinstance(dropout, (int, float)) or not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+
+
+def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool = False,
+              separable: bool = True, include_top: bool = True, input_tensor=None,
+              input_shape=None, pooling=None, classes: int = 1000,
+              classifier_activation="softmax", dropout: float = 1e-3,
+              name: str | None = None) -> keras.Model:
+    """MobileNet of Table 1, with the width and resolution multipliers of Sec. 3.3.
+
+    Args:
+        alpha: width multiplier in (0, 1]; Table 6 uses 1.0, 0.75, 0.5 and 0.25.
+        resolution: input height and width (224 * rho), a multiple of 32; Table 7 uses 224,
+            192, 160 and 128. ``None`` means 224, or the size of ``input_shape``.
+        shallow: Shallow MobileNet of Table 5 (separable layers 7-11 removed).
+        separable: ``False`` builds Conv MobileNet of Table 4 (full 3x3 convolutions).
+        include_top: add the average pool and the fully-connected classifier.
+        input_tensor, input_shape: as in ``keras.applications``; at least 32x32.
+        pooling: ``None``, ``"avg"`` or ``"max"`` when ``include_top=False``.
+        classes, classifier_activation: the classifier's outputs and activation.
+        dropout: dropout rate before the classifier (1e-3: the reference keeps 0.999).
+    """
+    _check_args(alpha, resolution, dropout)
+    _common.check_head(include_top, pooling, classes, classifier_activation)
+    if resolution is not None and (input_shape is not None or input_tensor is not None):
+        shape = tuple(input_tensor.shape[1:] if input_tensor is not None else input_shape)
+        if len(shape) == 3 and tuple(shape[:2]) != (resolution, resolution):
+            raise ValueError("MobileNet's resolution and input shape must agree (pass one of "
+                             f"them). Received: resolution={resolution}, input_shape={shape}")
+    size = resolution or 224
+    inputs, x = _common.model_input(input_shape, input_tensor, (size, size, 3), min_size=32,
+                                    model_name="MobileNet")
+    stride, filters = FIRST_CONV
+    x = _conv_bn_relu(x, scaled_channels(filters, alpha), 3, stride, "conv1")
+    block_fn = separable_block if separable else full_conv_block
+    for block, (stride, filters) in enumerate(SEPARABLE_LAYERS, start=1):
+        if shallow and block in SHALLOW_REMOVED:
+            continue
+        x = block_fn(x, scaled_channels(filters, alpha), stride, block)
+    x = _common.pooled_head(x, include_top, pooling, classes, classifier_activation, dropout)
+    return keras.Model(inputs, x, name=name or _default_name(alpha, size, shallow, separable))
+
+
+def _default_name(alpha: float, size: int, shallow: bool, separable: bool) -> str:
+    kind = "mobilenet" if separable else "conv_mobilenet"
+    if shallow:
+        kind = f"shallow_{kind}"
+    return f"{kind}_{alpha:g}_{size}".replace(".", "_")
+
+
+def reduction_factor(filters: int, kernel: int = 3) -> float:
+    """Sec. 3.1: separable / standard cost is ``1/N + 1/D_K^2``; this returns its inverse."""
+    return 1.0 / (1.0 / filters + 1.0 / kernel ** 2)
+
+
+__all__ = ["MobileNet", "scaled_channels", "reduction_factor", "separable_block",
+           "full_conv_block", "SEPARABLE_LAYERS", "SHALLOW_REMOVED"]
