@@ -13,6 +13,7 @@ from types import ModuleType
 #: Paper key -> module. The order is the order of ``all``.
 PAPERS = {
     "vgg": "reproductions.vgg",
+    "googlenet": "reproductions.googlenet",
 }
 
 
