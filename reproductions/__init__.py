@@ -14,6 +14,8 @@ from types import ModuleType
 PAPERS = {
     "vgg": "reproductions.vgg",
     "googlenet": "reproductions.googlenet",
+    "resnet": "reproductions.resnet",
+    "alexnet": "reproductions.alexnet",
 }
 
 

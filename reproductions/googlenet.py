@@ -3,10 +3,8 @@ columns, params and ops (``../shared/seeds/003_*.txt``, ``004_*.txt``)."""
 
 from __future__ import annotations
 
-import keras
-
-import keras_cnns
 from reproductions._graph import path_depths
+from reproductions._models import built
 from reproductions.cells import Deviation, Published, check_table
 
 KEY = "googlenet"
@@ -145,9 +143,7 @@ def _flat_shape(shape) -> tuple:
 
 
 def tables():
-    model = keras_cnns.GoogLeNet()
-    stats = keras_cnns.profile(model)
-    keras.backend.clear_session()
+    model, stats = built("GoogLeNet")
     depths = path_depths(model)
     ends = [end for _, end, *_ in ROWS]
     names = [layer.name for layer in stats.layers]
