@@ -16,6 +16,7 @@ PAPERS = {
     "googlenet": "reproductions.googlenet",
     "resnet": "reproductions.resnet",
     "alexnet": "reproductions.alexnet",
+    "complexity-lecture": "reproductions.complexity_lecture",
 }
 
 
