@@ -111,7 +111,10 @@ SUMMARY_ROWS = [
               deviation=Deviation("rounded down: the conv part has 5.97M parameters",
                                   _GOOGLENET_EVIDENCE, corrected="6.0")),
     Published(SUMMARY, "ResNet", "layers", "152", convention="weight layers on the deepest path"),
-]
+] + [Published(SUMMARY, name, "ILSVRC top-5 error", printed, "%", kind="accuracy",
+               convention="competition entry (ensembles, extra data for some)")
+     for name, printed in (("AlexNet", "15.4%"), ("ZFNet", "11.2%"), ("VGGNet", "7.3%"),
+                           ("GoogLeNet", "6.7%"), ("ResNet", "3.57%"))]
 
 PUBLISHED = {"walkthrough": _walkthrough(), "zfnet": ZFNET, "lenet5": LENET5,
              "ilsvrc_summary": SUMMARY_ROWS}

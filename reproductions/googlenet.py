@@ -47,6 +47,17 @@ ROWS = [
     ("softmax", "predictions", (1, 1, 1000), 0, ("",) * 6, "", ""),
 ]
 
+# "patch size/stride" as printed, for the rows that have one, and our layer for the row.
+PATCH = {
+    "convolution 7x7/2": ("conv1_7x7", "7×7", "2"),
+    "max pool 3x3/2 (1)": ("pool1_3x3", "3×3", "2"),
+    "convolution 3x3/1": ("conv2_3x3", "3×3", "1"),
+    "max pool 3x3/2 (2)": ("pool2_3x3", "3×3", "2"),
+    "max pool 3x3/2 (3)": ("pool3_3x3", "3×3", "2"),
+    "max pool 3x3/2 (4)": ("pool4_3x3", "3×3", "2"),
+    "avg pool 7x7/1": ("pool5_7x7", "7×7", "1"),
+}
+
 # Our layer names of each width column of a row (for the convolution 3x3/1 row: the stem).
 _WIDTH_LAYERS = ("1x1", "3x3_reduce", "3x3", "5x5_reduce", "5x5", "pool_proj")
 
@@ -108,6 +119,10 @@ def _table1() -> list[Published]:
         for axis, value in zip(("H", "W", "C"), shape):
             cells.append(Published(T1, label, f"output size ({axis})", str(value),
                                    convention="printed as HxWxC; a flat vector is 1x1xC"))
+        if label in PATCH:
+            _, patch, stride = PATCH[label]
+            cells.append(Published(T1, label, "patch size", patch, convention="printed KxK"))
+            cells.append(Published(T1, label, "stride", stride))
         cells.append(Published(T1, label, "depth", str(depth),
                                convention="weight layers on the row's longest path"))
         for column, width in zip(WIDTH_COLUMNS, widths):
@@ -156,6 +171,11 @@ def tables():
         start = max(start, stop)
         for axis, value in zip(("H", "W", "C"), _flat_shape(layer_of[end].output_shape)):
             ours[(label, f"output size ({axis})")] = value
+        if label in PATCH:
+            layer = model.get_layer(PATCH[label][0])
+            size = getattr(layer, "kernel_size", None) or layer.pool_size
+            ours[(label, "patch size")] = size[0] if size[0] == size[1] else float("nan")
+            ours[(label, "stride")] = layer.strides[0]
         previous = depths[ends[index - 1]] if index else 0
         ours[(label, "depth")] = depths[end] - previous
         prefix = end.removesuffix("_output") + "_" if end.startswith("inception") else "conv2_"

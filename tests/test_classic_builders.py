@@ -136,6 +136,12 @@ def test_resnet_generic_builder_takes_a_block_function():
     (keras_cnns.LeNet5, dict(activation="elu"), "tanh' or 'sigmoid'.*Received: activation='elu'"),
     (keras_cnns.LeNet5, dict(input_shape=(30, 30, 1)), "32x32 .*Received: input_shape"),
     (keras_cnns.LeNet5, dict(include_top=False, input_shape=(20, 20, 1)), "at least 28x28"),
+    (keras_cnns.LeNet5, dict(classes=0), "Received: classes=0"),
+    (keras_cnns.ZFNet, dict(dropout=1.5), "Received: dropout=1.5"),
+    (keras_cnns.ZFNet, dict(include_top=False, input_shape=(52, 52, 3)), "at least 53x53"),
+    (keras_cnns.GoogLeNet, dict(include_top=False, input_shape=(31, 31, 3)), "at least 32x32"),
+    (keras_cnns.ResNet, dict(include_top=False, pooling="sum"), "Received: pooling='sum'"),
+    (keras_cnns.ResNet, dict(input_shape=(224, 224)), "height, width, channels"),
 ])
 def test_bad_arguments_state_the_rule(builder, kwargs, message):
     with pytest.raises(ValueError, match=message):
