@@ -4,11 +4,17 @@ from keras_cnns.complexity import profile
 from keras_cnns.layers import LocalResponseNormalization
 from keras_cnns.mobilenet import MobileNet
 from keras_cnns.vgg import VGG, VGG11, VGG13, VGG16, VGG19
+from keras_cnns.lenet import LeNet5
+from keras_cnns.alexnet import AlexNet, ZFNet
+from keras_cnns.googlenet import GoogLeNet
+from keras_cnns.resnet import ResNet, ResNet18, ResNet34, ResNet50, ResNet101, ResNet152
 
 __version__ = "0.1.0"
 
 __all__ = [
     "VGG", "VGG11", "VGG13", "VGG16", "VGG19",
+    "LeNet5", "AlexNet", "ZFNet", "GoogLeNet",
+    "ResNet", "ResNet18", "ResNet34", "ResNet50", "ResNet101", "ResNet152",
     "LocalResponseNormalization",
     "profile",
     "MobileNet",

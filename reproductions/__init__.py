@@ -14,6 +14,10 @@ from types import ModuleType
 PAPERS = {
     "vgg": "reproductions.vgg",
     "mobilenet": "reproductions.mobilenet",
+    "googlenet": "reproductions.googlenet",
+    "resnet": "reproductions.resnet",
+    "alexnet": "reproductions.alexnet",
+    "complexity-lecture": "reproductions.complexity_lecture",
 }
 
 

@@ -196,3 +196,7 @@ def check_table(paper: str, table_id: str, title: str, source: str, published: l
                            f"column {item.column!r}")
         cells.append(check(item, reproduced[key]))
     return Table(table_id, title, source, cells, details)
+
+#: A binary thousand: GoogLeNet's Table 1 prints parameters in K = 1024 (its conv 3x3 row's
+#: 64x64 + 3x3x64x192 = 114,688 weights is printed "112K", the linear layer's 1024x1000 "1000K").
+SCALE["Ki"] = 1024

@@ -1,0 +1,155 @@
+"""ResNet (He et al. 2016), Table 1: the layer layout per stage (output sizes, block shapes,
+repeat counts) and the FLOPs row (``../shared/seeds/004_*.txt``, "Architectures for ImageNet").
+"""
+
+from __future__ import annotations
+
+import math
+
+from reproductions._graph import deepest
+from reproductions._models import built
+from reproductions.cells import Deviation, Published, check_table
+
+KEY = "resnet"
+PAPER = ("He, Zhang, Ren & Sun, Deep Residual Learning for Image Recognition, CVPR 2016 "
+         "(arXiv:1512.03385), Table 1 (architectures for ImageNet)")
+T1 = "He et al. 2016, Table 1"
+DEPTHS = (18, 34, 50, 101, 152)
+STAGES = ("conv2_x", "conv3_x", "conv4_x", "conv5_x")
+
+# Table 1 as printed: per stage, the bracketed block (kernel, filters) and "x repeats".
+_BASIC = {"conv2_x": 64, "conv3_x": 128, "conv4_x": 256, "conv5_x": 512}
+_REPEATS = {18: (2, 2, 2, 2), 34: (3, 4, 6, 3), 50: (3, 4, 6, 3), 101: (3, 4, 23, 3),
+            152: (3, 8, 36, 3)}
+OUTPUT_SIZE = {"conv1": "112×112", "conv2_x": "56×56", "conv3_x": "28×28", "conv4_x": "14×14",
+               "conv5_x": "7×7", "average pool, 1000-d fc": "1×1"}
+FLOPS = {18: "1.8×10^9", 34: "3.6×10^9", 50: "3.8×10^9", 101: "7.6×10^9", 152: "11.3×10^9"}
+
+
+def _block(depth: int, stage: str) -> list[tuple[str, str]]:
+    width = _BASIC[stage]
+    if depth < 50:
+        return [("3×3", str(width)), ("3×3", str(width))]
+    return [("1×1", str(width)), ("3×3", str(width)), ("1×1", str(4 * width))]
+
+
+_ORDINAL = ("1st", "2nd", "3rd")
+FLOPS_CONVENTION = "multiply-adds of all conv and fc layers, stride on the 1x1 (default)"
+
+_FLOPS_DEVIATION = {
+    34: Deviation(
+        "3.6 is the plain 34-layer baseline's count (Sec. 3.3: 'Our 34-layer baseline has "
+        "3.6 billion FLOPs'), without the 3 projection shortcuts the residual net of Table 1 "
+        "has, which the 18/50/101/152 figures include",
+        "3 projections x (28x28x64x128 = 14x14x128x256 = 7x7x256x512 = 6,422,528) = 19.3M; "
+        "without them the net has 3.64G (see below), with them 3.66G, printed 3.7",
+        corrected="3.66"),
+    50: Deviation(
+        "printed 0.06 low: 3.86 rounds to 3.9 (the row rounds its other entries, "
+        "e.g. 7.57 -> 7.6, 11.28 -> 11.3)",
+        "the lecture's complexity table (Sze et al. 2017) gives ResNet-50 3.86G conv MACs and "
+        "3.9G in total for the same network",
+        corrected="3.86"),
+}
+
+
+def _table1() -> list[Published]:
+    cells = [Published(T1, f"{name} output size", "all depths", printed,
+                       convention="printed HxW; the same for every depth")
+             for name, printed in OUTPUT_SIZE.items()]
+    cells += [
+        Published(T1, "conv1", "kernel", "7×7"), Published(T1, "conv1", "filters", "64"),
+        Published(T1, "conv1", "stride", "2"), Published(T1, "conv1 max pool", "window", "3×3"),
+        Published(T1, "conv1 max pool", "stride", "2"),
+    ]
+    for depth in DEPTHS:
+        column = f"{depth}-layer"
+        cells.append(Published(T1, "weight layers", column, str(depth),
+                               convention="conv/fc layers on the deepest path"))
+        for stage, repeats in zip(STAGES, _REPEATS[depth]):
+            cells.append(Published(T1, f"{stage} blocks", column, str(repeats),
+                                   convention="printed '×n' after the bracket"))
+            for ordinal, (kernel, filters) in zip(_ORDINAL, _block(depth, stage)):
+                cells.append(Published(T1, f"{stage} {ordinal} conv kernel", column, kernel,
+                                       convention="every block of the stage"))
+                cells.append(Published(T1, f"{stage} {ordinal} conv filters", column, filters,
+                                       convention="every block of the stage"))
+    flops = [Published(T1, "FLOPs", f"{depth}-layer", FLOPS[depth], "G",
+                       convention=FLOPS_CONVENTION, deviation=_FLOPS_DEVIATION.get(depth))
+             for depth in DEPTHS]
+    return cells, flops
+
+
+TABLE1, FLOPS_ROW = _table1()
+PUBLISHED = {"table1_layout": TABLE1, "table1_flops": FLOPS_ROW}
+
+
+def _same(values) -> float:
+    """The common value of ``values``, or NaN (a mismatch) when they differ."""
+    values = set(values)
+    return values.pop() if len(values) == 1 else math.nan
+
+
+def _layout(depth: int, model, ours: dict) -> None:
+    column = f"{depth}-layer"
+    ours[("weight layers", column)] = deepest(model)
+    names = [layer.name for layer in model.layers]
+    for index, stage in enumerate(STAGES, start=2):
+        blocks = [name.removesuffix("_out") for name in names
+                  if name.startswith(f"conv{index}_block") and name.endswith("_out")]
+        ours[(f"{stage} blocks", column)] = len(blocks)
+        for conv, ordinal in enumerate(_ORDINAL, start=1):
+            layers = [model.get_layer(f"{block}_{conv}_conv") for block in blocks
+                      if f"{block}_{conv}_conv" in names]
+            if layers:
+                ours[(f"{stage} {ordinal} conv kernel", column)] = _same(
+                    layer.kernel_size[0] for layer in layers)
+                ours[(f"{stage} {ordinal} conv filters", column)] = _same(
+                    layer.filters for layer in layers)
+
+
+def _without_projections(stats) -> int:
+    return stats.macs - sum(layer.macs for layer in stats.layers if layer.name.endswith("_0_conv"))
+
+
+def tables():
+    layout, flops, sizes, rows, v15s = {}, {}, {}, [], []
+    for depth in DEPTHS:
+        model, stats = built("ResNet", depth=depth)
+        _layout(depth, model, layout)
+        flops[("FLOPs", f"{depth}-layer")] = stats.macs
+        for stage, layer in [("conv1", "conv1_relu"), ("conv2_x", "conv2_block1_out"),
+                             ("conv3_x", "conv3_block1_out"), ("conv4_x", "conv4_block1_out"),
+                             ("conv5_x", "conv5_block1_out"),
+                             ("average pool, 1000-d fc", "avg_pool")]:
+            shape = model.get_layer(layer).output.shape[1:]
+            sizes.setdefault(stage, set()).add(1 if len(shape) == 1 else _same(shape[:2]))
+        if depth == 50:
+            conv1, pool = model.get_layer("conv1_conv"), model.get_layer("pool1_pool")
+            layout[("conv1", "kernel")] = _same(conv1.kernel_size)
+            layout[("conv1", "filters")] = conv1.filters
+            layout[("conv1", "stride")] = _same(conv1.strides)
+            layout[("conv1 max pool", "window")] = _same(pool.pool_size)
+            layout[("conv1 max pool", "stride")] = _same(pool.strides)
+        v15 = built("ResNet", depth=depth, stride_at="3x3")[1].macs if depth >= 50 else stats.macs
+        if depth >= 50:
+            v15s.append(f"{v15 / 1e9:.2f}")
+        rows.append(f"| {depth} | {stats.macs / 1e9:.3f} | {v15 / 1e9:.3f} | "
+                    f"{_without_projections(stats) / 1e9:.3f} | {stats.weights:,} | "
+                    f"{stats.params:,} |")
+    for stage, values in sizes.items():
+        layout[(f"{stage} output size", "all depths")] = _same(values)
+    details = (
+        "Which stride placement reproduces the paper: the stride on the first 1x1 of a "
+        "downsampling bottleneck (`stride_at='1x1'`, our default). The v1.5 placement on the "
+        f"3x3 gives {'/'.join(v15s)} x10^9 for 50/101/152, which Table 1's 3.8/7.6/11.3 rule "
+        "out. Multiply-adds in 10^9:\n\n"
+        "| depth | stride on 1x1 (paper) | stride on 3x3 (v1.5) | 1x1 without projection "
+        "shortcuts | weights | parameters (with BN) |\n|---|---|---|---|---|---|\n"
+        + "\n".join(rows))
+    return [
+        check_table(KEY, "table1_layout", "Table 1: layer layout per stage", T1,
+                    PUBLISHED["table1_layout"], layout),
+        check_table(KEY, "table1_flops", "Table 1: FLOPs (multiply-adds)", T1,
+                    PUBLISHED["table1_flops"], flops, details=details),
+    ]
