@@ -191,7 +191,10 @@ WRN_SVHN = dataclasses.replace(
     source=("Zagoruyko & Komodakis 2016, Sec. 3: 'On SVHN initial learning rate is set to "
             "0.01 and we drop it at 80 and 120 epochs by 0.1, training for 160 epochs'; "
             "'we use both training and additional datasets'; no augmentation, inputs divided "
-            "by 255, dropout 0.4 (Table 6, WRN-16-8)"),
+            "by 255 (arXiv:1605.07146)"),
+    assumptions=("dropout 0.4 on SVHN as in the authors' repository "
+                 "(github.com/szagoruyko/wide-residual-networks); the paper's tables mark "
+                 "the SVHN nets as trained with dropout without repeating the ratio",),
     datasets=("svhn",), train_splits=("train", "extra"),
     schedule=Schedule("step", 0.01, boundaries=(80, 120), factor=0.1),
     epochs=160, augment="none", normalize="unit", dropout=0.4,
@@ -214,7 +217,7 @@ STOCHASTIC_DEPTH_CIFAR = Recipe(
 
 STOCHASTIC_DEPTH_SVHN = dataclasses.replace(
     STOCHASTIC_DEPTH_CIFAR, name="stochastic-depth-svhn", datasets=("svhn",),
-    source=("Huang et al. 2016, Sec. 4 (SVHN): 'train for 50 epochs, beginning with a "
+    source=("Huang et al. 2016 (arXiv:1603.09382), Sec. 4 (SVHN): 'train for 50 epochs, beginning with a "
             "learning rate of 0.1, divided by 10 after epochs 30 and 35', 152-layer net, "
             "train and extra sets, no augmentation"),
     schedule=Schedule("step", 0.1, boundaries=(30, 35)), epochs=50, augment="none",
@@ -247,7 +250,7 @@ DENSENET_SVHN = dataclasses.replace(
     DENSENET_CIFAR, name="densenet-svhn", datasets=("svhn",), augment="none", dropout=0.2,
     normalize="unit", train_splits=("train", "extra"),
     schedule=Schedule("step", 0.1, boundaries=(20, 30)), epochs=40,
-    source=("Huang et al. 2017, Sec. 4.1-4.2 (SVHN): 'all the training data without any data "
+    source=("Huang et al. 2017 (arXiv:1608.06993), Sec. 4.1-4.2 (SVHN): 'all the training data without any data "
             "augmentation', 'divide the pixel values by 255', 40 epochs, lr 0.1 divided by 10 "
             "at 50% and 75% of the epochs, dropout 0.2, batch 64"),
 )
