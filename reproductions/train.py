@@ -104,7 +104,7 @@ def run(argv: list[str]) -> int:
                   "tfds.testing.mock_data examples.", file=sys.stderr)
             mock = True
     may_fill = not (args.smoke or mock or args.dataset == "synthetic")
-    run_name = f"{args.paper}-{args.model}-{args.dataset}-b{args.batch_size or recipe.batch_size}-s{args.seed}"
+    run_name = f"{args.paper}-{args.model}-{args.dataset}-b{recipe.batch_size if args.batch_size is None else args.batch_size}-s{args.seed}"
     run_dir = args.run_dir or (pathlib.Path(tempfile.mkdtemp(prefix="keras-cnns-smoke-"))
                                if args.smoke else
                                pathlib.Path(os.path.expanduser("~/.cache/keras-cnns/runs")) / run_name)

@@ -97,7 +97,7 @@ def _synthetic(split: str, seed: int = 0) -> tuple[tf.data.Dataset, int]:
     images = rng.integers(0, 150, (n, 32, 32, 3)).astype(np.uint8)
     for i, label in enumerate(labels):
         r, c = divmod(int(label), 2)
-        images[i, r * 16:(r + 1) * 16, c * 16:(c + 1) * 16] += 60
+        images[i, r * 16:(r + 1) * 16, c * 16:(c + 1) * 16] += 90
     return tf.data.Dataset.from_tensor_slices((images, labels.astype(np.int64))), n
 
 

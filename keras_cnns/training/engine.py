@@ -100,7 +100,7 @@ def validate(config: RunConfig) -> None:
     if config.dataset not in config.recipe.datasets and config.recipe.name != "tiny":
         raise ValueError(f"Recipe {config.recipe.name} trains on "
                          f"{', '.join(config.recipe.datasets)}. Received: dataset={config.dataset!r}")
-    batch = config.batch_size or config.recipe.batch_size
+    batch = config.recipe.batch_size if config.batch_size is None else config.batch_size
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise ValueError(f"batch_size must be a positive integer. Received: batch_size={batch!r}")
 
@@ -110,7 +110,7 @@ def train(config: RunConfig) -> RunResult:
     validate(config)
     recipe = config.recipe
     strategy = strategies.make(config.strategy)
-    global_batch = config.batch_size or recipe.batch_size
+    global_batch = recipe.batch_size if config.batch_size is None else config.batch_size
     per_replica = strategies.per_replica_batch(global_batch, strategy)
     data.check_available(config.dataset, config.data_dir, config.manual_dir, config.mock)
     chief = strategies.is_chief(strategy)

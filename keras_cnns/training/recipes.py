@@ -333,7 +333,7 @@ TINY = Recipe(
     name="tiny", paper="tiny",
     source="Not a paper: a short recipe for tests and for checking a machine end to end.",
     models=("tiny-cnn", "tiny-vgg"), datasets=("synthetic",),
-    optimizer=_SGD, schedule=Schedule("step", 0.05, boundaries=(4,)),
+    optimizer=_SGD, schedule=Schedule("step", 0.02, boundaries=(5,)),
     weight_decay=1e-4, weight_decay_on="kernels", batch_size=32, epochs=6, augment="none",
 )
 
