@@ -271,3 +271,15 @@ def test_finished_run_is_not_trained_again(tmp_path):
     first = engine.train(engine.RunConfig(**common))
     again = engine.train(engine.RunConfig(**common))
     assert again.resumed_from == 2 and again.history == first.history
+
+
+@pytest.mark.parametrize("precision, xla", [("bf16", False), ("fp16", False), ("float32", True)])
+def test_mixed_precision_and_xla_options_train(precision, xla, tmp_path):
+    config = engine.RunConfig(model="tiny-cnn", dataset="synthetic", recipe=recipes.get("tiny"),
+                              run_dir=str(tmp_path), epochs=1, steps_per_epoch=3, eval_steps=1,
+                              strategy="cpu", verbose=0, precision=precision, xla=xla)
+    try:
+        result = engine.train(config)
+    finally:
+        strategy.set_precision("float32")
+    assert np.isfinite(result.history[0]["loss"])

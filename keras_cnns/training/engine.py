@@ -199,12 +199,16 @@ def train(config: RunConfig) -> RunResult:
     def reduce(values):
         return [strategy.reduce(tf.distribute.ReduceOp.SUM, v, axis=None) for v in values]
 
-    @tf.function(jit_compile=config.xla or None)
+    if config.xla:  # compile the per-replica computation; the input iterator stays outside
+        replica_step = tf.function(replica_step, jit_compile=True)
+        replica_eval = tf.function(replica_eval, jit_compile=True)
+
+    @tf.function
     def train_step(iterator):
         images, labels = next(iterator)
         return reduce(strategy.run(replica_step, args=(images, labels)))
 
-    @tf.function(jit_compile=config.xla or None)
+    @tf.function
     def eval_step(iterator):
         return reduce(strategy.run(replica_eval, args=next(iterator)))
 
