@@ -3,6 +3,7 @@
 from keras_cnns.complexity import profile
 from keras_cnns.layers import LocalResponseNormalization
 from keras_cnns.vgg import VGG, VGG11, VGG13, VGG16, VGG19
+from keras_cnns import training  # noqa: E402  (recipes and model registry; imports no builder)
 
 __version__ = "0.1.0"
 
@@ -10,4 +11,5 @@ __all__ = [
     "VGG", "VGG11", "VGG13", "VGG16", "VGG19",
     "LocalResponseNormalization",
     "profile",
+    "training",
 ]

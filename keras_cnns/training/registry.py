@@ -95,3 +95,15 @@ def _small_cnn(stages: tuple[tuple[int, ...], ...], name: str):
 # a small VGG-style net (3x3 conv stacks between 2x2 max-pools, VGG Table 1 pattern).
 register("tiny-cnn", "tiny")(_small_cnn(((8,), (16,)), "tiny_cnn"))
 register("tiny-vgg", "vgg")(_small_cnn(((8, 8), (16, 16), (32,)), "tiny_vgg"))
+
+
+@register("tiny-cnn-aux", "tiny")
+def _tiny_with_aux(classes, input_shape):
+    """tiny-cnn with two auxiliary classifiers (GoogLeNet-style extra outputs) for tests."""
+    base = _small_cnn(((8,), (16,)), "tiny_cnn_aux")(classes, input_shape)
+    features = base.get_layer("block1_pool").output
+    auxes = []
+    for i in (1, 2):
+        x = keras.layers.GlobalAveragePooling2D(name=f"aux{i}_pool")(features)
+        auxes.append(keras.layers.Dense(classes, name=f"aux{i}_predictions")(x))
+    return keras.Model(base.inputs, [base.outputs[0], *auxes], name="tiny_cnn_aux")
