@@ -102,7 +102,8 @@ def _synthetic(split: str, seed: int = 0) -> tuple[tf.data.Dataset, int]:
 
 
 def load(name: str, splits: tuple[str, ...] | str, data_dir=None, *, shuffle_seed: int | None = None,
-         download: bool = True, mock: bool = False) -> tuple[tf.data.Dataset, int]:
+         download: bool = True, mock: bool = False,
+         manual_dir=None) -> tuple[tf.data.Dataset, int]:
     """Raw ``(uint8 image, int64 label)`` examples of ``splits`` (joined) and their count.
 
     With ``mock=True`` (inside ``tfds.testing.mock_data``) the examples are counted, since the
@@ -117,9 +118,14 @@ def load(name: str, splits: tuple[str, ...] | str, data_dir=None, *, shuffle_see
         parts = []
         for split in splits:
             read = tfds.ReadConfig(shuffle_seed=shuffle_seed, interleave_cycle_length=16)
+            prepare = {}
+            if ds_spec.manual_files:
+                prepare["download_config"] = tfds.download.DownloadConfig(
+                    manual_dir=str(imagenet_manual_dir(data_dir, manual_dir)))
             ds, info = tfds.load(ds_spec.tfds_name, split=split, data_dir=data_dir,
                                  as_supervised=True, with_info=True, download=download,
-                                 shuffle_files=shuffle_seed is not None, read_config=read)
+                                 shuffle_files=shuffle_seed is not None, read_config=read,
+                                 download_and_prepare_kwargs=prepare)
             count = (int(ds.reduce(0, lambda c, _: c + 1)) if mock
                      else info.splits[split].num_examples)
             parts.append((ds, count))
@@ -216,15 +222,14 @@ def _own_slice(ds, global_batch: int, pipelines: int, pipeline_id: int):
 def train_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, augment: str,
                   normalize: str, seed: int, epoch: int, global_batch: int, per_replica: int,
                   pipelines: int = 1, pipeline_id: int = 0, skip_steps: int = 0,
-                  scale_range=(256, 480), shuffled_by_tfds: bool = False) -> tf.data.Dataset:
-    """One epoch of training batches of ``per_replica`` examples for this input pipeline."""
-    ds = raw
-    if not shuffled_by_tfds or n <= ds_spec.shuffle_buffer:
-        ds = ds.shuffle(min(n, ds_spec.shuffle_buffer), seed=seed * 100_003 + epoch,
-                        reshuffle_each_iteration=False)
-    else:
-        ds = ds.shuffle(ds_spec.shuffle_buffer, seed=seed * 100_003 + epoch,
-                        reshuffle_each_iteration=False)
+                  scale_range=(256, 480)) -> tf.data.Dataset:
+    """One epoch of training batches of ``per_replica`` examples for this input pipeline.
+
+    The whole set is shuffled when it fits the buffer (CIFAR, SVHN); ImageNet uses a
+    10,000-example buffer over tfds's records, which tfds already shuffled when preparing.
+    """
+    ds = raw.shuffle(min(n, ds_spec.shuffle_buffer), seed=seed * 100_003 + epoch,
+                     reshuffle_each_iteration=False)
     steps = n // global_batch
     ds = ds.take(steps * global_batch).enumerate().skip(skip_steps * global_batch)
     ds = _own_slice(ds, global_batch, pipelines, pipeline_id)

@@ -134,9 +134,9 @@ def train(config: RunConfig) -> RunResult:
     with mock:
         raw_train, n_train = data.load(config.dataset, recipe.train_splits if config.dataset
                                        in recipe.datasets else ("train",), config.data_dir,
-                                       mock=config.mock)
+                                       mock=config.mock, manual_dir=config.manual_dir)
         raw_test, n_test = data.load(config.dataset, ds_spec.test_split, config.data_dir,
-                                     mock=config.mock)
+                                     mock=config.mock, manual_dir=config.manual_dir)
     if ds_spec.cache:
         raw_train, raw_test = raw_train.cache(), raw_test.cache()
     natural_steps = n_train // global_batch
