@@ -295,3 +295,19 @@ def test_auxiliary_losses_are_weighted_into_the_objective(tmp_path):
         losses[weights] = engine.train(config).history[0]["loss"]
     # Same initial weights and batch: each auxiliary cross-entropy is close to ln 4 at start.
     assert losses[(0.3, 0.3)] - losses[()] == pytest.approx(0.6 * np.log(4), rel=0.15)
+
+
+def test_strategy_choice_on_a_cpu_only_machine(monkeypatch):
+    import tensorflow as tf
+    if tf.config.list_logical_devices("GPU"):
+        pytest.skip("this machine has a GPU")
+    chosen = strategy.make("auto")
+    assert isinstance(chosen, tf.distribute.OneDeviceStrategy)
+    assert chosen.num_replicas_in_sync == 1 and strategy.is_chief(chosen)
+    with pytest.raises(ValueError, match="Received: strategy='gpu'"):
+        strategy.make("gpu")
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    with pytest.raises(ValueError, match="TF_CONFIG.*Received: strategy='multiworker'"):
+        strategy.make("multiworker")
+    with pytest.raises(ValueError, match="Received: strategy='horovod'"):
+        strategy.make("horovod")
