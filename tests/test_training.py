@@ -259,6 +259,10 @@ def test_checkpoint_of_another_model_is_refused_and_kept(tmp_path):
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     with pytest.raises(checkpoints.CheckpointMismatchError, match="model: checkpoint 'tiny-cnn'"):
         engine.train(engine.RunConfig(model="tiny-vgg", **common))
+    with pytest.raises(checkpoints.CheckpointMismatchError, match="steps_per_epoch: checkpoint 2"):
+        engine.train(engine.RunConfig(model="tiny-cnn", **dict(common, steps_per_epoch=3)))
+    with pytest.raises(checkpoints.CheckpointMismatchError, match="seed: checkpoint 0"):
+        engine.train(engine.RunConfig(model="tiny-cnn", **common, seed=1))
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert after == before
 

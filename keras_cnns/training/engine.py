@@ -154,7 +154,7 @@ def train(config: RunConfig) -> RunResult:
         optimizer = _optimizer(recipe, config.precision)
         optimizer.build(model.trainable_variables)
     decayed = _decayed(model, recipe.weight_decay_on)
-    identity["fingerprint"] = checkpoints.fingerprint(model)
+    identity.update(fingerprint=checkpoints.fingerprint(model), steps_per_epoch=steps)
     if saved is not None:
         ckpt.check(identity)
         ckpt.restore(model, optimizer)
