@@ -8,6 +8,7 @@ from keras_cnns.lenet import LeNet5
 from keras_cnns.alexnet import AlexNet, ZFNet
 from keras_cnns.googlenet import GoogLeNet
 from keras_cnns.resnet import ResNet, ResNet18, ResNet34, ResNet50, ResNet101, ResNet152
+from keras_cnns import training  # noqa: E402  (recipes and model registry; imports no builder)
 
 __version__ = "0.1.0"
 
@@ -18,4 +19,5 @@ __all__ = [
     "LocalResponseNormalization",
     "profile",
     "MobileNet",
+    "training",
 ]

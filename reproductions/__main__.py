@@ -1,6 +1,8 @@
 """Regenerate papers' tables into results/ and exit non-zero on any mismatch.
 
 Usage: ``python -m reproductions vgg [mobilenet ...]`` or ``python -m reproductions all``.
+Training: ``python -m reproductions <paper> --train --model NAME --dataset NAME [--smoke]``
+(see ``python -m reproductions <paper> --train --help`` and :mod:`reproductions.train`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ RESULTS = pathlib.Path(__file__).resolve().parent.parent / "results"
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--train" in argv:
+        from reproductions import train
+        return train.main([a for a in argv if a != "--train"])
     parser = argparse.ArgumentParser(prog="python -m reproductions", description=__doc__)
     parser.add_argument("papers", nargs="+", help=f"'all' or any of: {', '.join(PAPERS)}")
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS,

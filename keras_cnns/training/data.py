@@ -1,0 +1,262 @@
+"""tensorflow-datasets input pipelines with the papers' augmentations, deterministic under a seed.
+
+Every example's randomness (crop offset, flip, scale) comes from stateless ops seeded by
+``(seed, epoch, index of the example in the epoch)``, and each epoch's order from a shuffle
+seeded by ``(seed, epoch)``. An epoch is therefore a pure function of the seed, whatever the
+number of parallel calls, replicas or workers, and a resumed run can skip straight to the
+step it stopped at. Under ``tf.distribute`` each input pipeline keeps only its own slice of
+every global batch, so all replicas together see exactly the batch a single device would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+
+import numpy as np
+import tensorflow as tf
+
+from keras_cnns import _common
+
+AUTOTUNE = tf.data.AUTOTUNE
+
+
+@dataclasses.dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    tfds_name: str | None  # None: generated in memory
+    classes: int
+    image_shape: tuple[int, int, int]  # what the model sees
+    test_split: str
+    mean: tuple[float, float, float]  # per channel, pixel values in [0, 1]
+    std: tuple[float, float, float]
+    manual_files: tuple[str, ...] = ()
+    shuffle_buffer: int = 50_000
+    cache: bool = True
+
+
+DATASETS = {d.name: d for d in (
+    # Channel statistics of the training sets (the values used by the papers' public code).
+    DatasetSpec("cifar10", "cifar10", 10, (32, 32, 3), "test",
+                (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)),
+    DatasetSpec("cifar100", "cifar100", 100, (32, 32, 3), "test",
+                (0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762)),
+    DatasetSpec("svhn", "svhn_cropped", 10, (32, 32, 3), "test",
+                (0.4377, 0.4438, 0.4728), (0.1980, 0.2010, 0.1970)),
+    DatasetSpec("imagenet2012", "imagenet2012", 1000, (224, 224, 3), "validation",
+                (0.485, 0.456, 0.406), (0.229, 0.224, 0.225),
+                manual_files=("ILSVRC2012_img_train.tar", "ILSVRC2012_img_val.tar"),
+                shuffle_buffer=10_000, cache=False),
+    DatasetSpec("synthetic", None, 4, (32, 32, 3), "test",
+                (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)),
+)}
+
+SYNTHETIC_SIZES = {"train": 1024, "test": 256}
+
+
+def spec(name: str) -> DatasetSpec:
+    _common.check_choice("dataset", name, DATASETS,
+                         f"Unknown dataset; choose from {', '.join(DATASETS)}.")
+    return DATASETS[name]
+
+
+class MissingDataError(FileNotFoundError):
+    """A dataset that cannot be downloaded (ImageNet) is not where tfds looks for it."""
+
+
+def imagenet_manual_dir(data_dir: str | os.PathLike | None, manual_dir=None) -> pathlib.Path:
+    data_dir = pathlib.Path(data_dir or os.path.expanduser("~/tensorflow_datasets"))
+    return pathlib.Path(manual_dir) if manual_dir else data_dir / "downloads" / "manual"
+
+
+def check_available(name: str, data_dir=None, manual_dir=None, mock: bool = False) -> None:
+    """Raise :class:`MissingDataError` naming the exact files when ImageNet is absent."""
+    ds = spec(name)
+    if mock or not ds.manual_files:
+        return
+    import tensorflow_datasets as tfds
+    builder = tfds.builder(ds.tfds_name, data_dir=data_dir)
+    if builder.data_path.exists() and any(builder.data_path.glob("*.tfrecord*")):
+        return
+    where = imagenet_manual_dir(data_dir, manual_dir)
+    missing = [f for f in ds.manual_files if not (where / f).is_file()]
+    if missing:
+        raise MissingDataError(
+            f"{name} is not prepared in {builder.data_path} and cannot be downloaded: put "
+            + " and ".join(ds.manual_files) + f" (from https://image-net.org) into {where}/ "
+            f"(or pass --manual-dir DIR), then run again; tfds will prepare it once. "
+            f"Missing: {', '.join(str(where / f) for f in missing)}")
+
+
+def _synthetic(split: str, seed: int = 0) -> tuple[tf.data.Dataset, int]:
+    """A learnable 4-class set: each class brightens one quadrant of noisy 32x32 images."""
+    n = SYNTHETIC_SIZES[split]
+    rng = np.random.default_rng(1234 + (split == "test"))
+    labels = rng.integers(0, 4, n)
+    images = rng.integers(0, 150, (n, 32, 32, 3)).astype(np.uint8)
+    for i, label in enumerate(labels):
+        r, c = divmod(int(label), 2)
+        images[i, r * 16:(r + 1) * 16, c * 16:(c + 1) * 16] += 90
+    return tf.data.Dataset.from_tensor_slices((images, labels.astype(np.int64))), n
+
+
+def load(name: str, splits: tuple[str, ...] | str, data_dir=None, *, shuffle_seed: int | None = None,
+         download: bool = True, mock: bool = False,
+         manual_dir=None) -> tuple[tf.data.Dataset, int]:
+    """Raw ``(uint8 image, int64 label)`` examples of ``splits`` (joined) and their count.
+
+    With ``mock=True`` (inside ``tfds.testing.mock_data``) the examples are counted, since the
+    mocked split is smaller than the size in the dataset's metadata.
+    """
+    ds_spec = spec(name)
+    splits = (splits,) if isinstance(splits, str) else tuple(splits)
+    if ds_spec.tfds_name is None:
+        parts = [_synthetic(s) for s in splits]
+    else:
+        import tensorflow_datasets as tfds
+        parts = []
+        for split in splits:
+            read = tfds.ReadConfig(shuffle_seed=shuffle_seed, interleave_cycle_length=16)
+            prepare = {}
+            if ds_spec.manual_files:
+                prepare["download_config"] = tfds.download.DownloadConfig(
+                    manual_dir=str(imagenet_manual_dir(data_dir, manual_dir)))
+            ds, info = tfds.load(ds_spec.tfds_name, split=split, data_dir=data_dir,
+                                 as_supervised=True, with_info=True, download=download,
+                                 shuffle_files=shuffle_seed is not None, read_config=read,
+                                 download_and_prepare_kwargs=prepare)
+            count = (int(ds.reduce(0, lambda c, _: c + 1)) if mock
+                     else info.splits[split].num_examples)
+            parts.append((ds, count))
+    ds, n = parts[0]
+    for more, m in parts[1:]:
+        ds, n = ds.concatenate(more), n + m
+    return ds.map(lambda x, y: (x, tf.cast(y, tf.int64))), n
+
+
+# --- augmentations (float32 images, values 0..255) -------------------------------------
+
+def _normalize(image, ds_spec: DatasetSpec, mode: str):
+    image = image / 255.0
+    if mode == "channel":
+        image = (image - tf.constant(ds_spec.mean)) / tf.constant(ds_spec.std)
+    return image
+
+
+def _resize_shorter(image, size):
+    shape = tf.cast(tf.shape(image)[:2], tf.float32)
+    scale = tf.cast(size, tf.float32) / tf.reduce_min(shape)
+    new = tf.cast(tf.round(shape * scale), tf.int32)
+    return tf.image.resize(image, new)
+
+
+def _center_crop(image, size):
+    h, w = tf.shape(image)[0], tf.shape(image)[1]
+    return tf.image.crop_to_bounding_box(image, (h - size) // 2, (w - size) // 2, size, size)
+
+
+def train_transform(recipe_augment: str, ds_spec: DatasetSpec, normalize: str,
+                    scale_range=(256, 480)):
+    """``fn(image, label, seed[2]) -> (image, label)`` applying the recipe's augmentation."""
+    height, width, channels = ds_spec.image_shape
+
+    def fn(image, label, seed):
+        image = tf.cast(image, tf.float32)
+        s = tf.random.experimental.stateless_split(seed, 3)
+        if recipe_augment in ("cifar", "cifar-reflect"):
+            image = _normalize(image, ds_spec, normalize)
+            mode = "REFLECT" if recipe_augment == "cifar-reflect" else "CONSTANT"
+            image = tf.pad(image, [[4, 4], [4, 4], [0, 0]], mode=mode)
+            image = tf.image.stateless_random_crop(image, (height, width, channels), s[0])
+            image = tf.image.stateless_random_flip_left_right(image, s[1])
+        elif recipe_augment == "imagenet-scale":
+            shorter = tf.random.stateless_uniform([], s[2], scale_range[0], scale_range[1] + 1,
+                                                  dtype=tf.int32)
+            image = _resize_shorter(image, shorter)
+            image = tf.image.stateless_random_crop(image, (height, width, channels), s[0])
+            image = tf.image.stateless_random_flip_left_right(image, s[1])
+            image = _normalize(image, ds_spec, normalize)
+        elif recipe_augment == "inception-crop":
+            begin, size, _ = tf.image.stateless_sample_distorted_bounding_box(
+                tf.shape(image), tf.zeros([1, 0, 4]), seed=s[2], area_range=(0.08, 1.0),
+                aspect_ratio_range=(3 / 4, 4 / 3), min_object_covered=0.1,
+                max_attempts=10, use_image_if_no_bounding_boxes=True)
+            image = tf.slice(image, begin, size)
+            image = tf.image.resize(image, (height, width))
+            image = tf.image.stateless_random_flip_left_right(image, s[1])
+            image = _normalize(image, ds_spec, normalize)
+        else:
+            image = eval_transform(ds_spec, normalize)(image, label)[0]
+        image = tf.ensure_shape(image, ds_spec.image_shape)
+        return image, label
+    return fn
+
+
+def eval_transform(ds_spec: DatasetSpec, normalize: str):
+    height = ds_spec.image_shape[0]
+
+    def fn(image, label):
+        image = tf.cast(image, tf.float32)
+        if ds_spec.name == "imagenet2012":  # resize to 256 (shorter side), centre 224 crop
+            image = _center_crop(_resize_shorter(image, round(height * 256 / 224)), height)
+        return tf.ensure_shape(_normalize(image, ds_spec, normalize), ds_spec.image_shape), label
+    return fn
+
+
+def _options(ds: tf.data.Dataset) -> tf.data.Dataset:
+    options = tf.data.Options()
+    options.deterministic = True
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF
+    return ds.with_options(options)
+
+
+def _own_slice(ds, global_batch: int, pipelines: int, pipeline_id: int):
+    """Keep the examples of each global batch that belong to this input pipeline."""
+    if pipelines == 1:
+        return ds
+    share = global_batch // pipelines
+    return ds.filter(lambda k, example: (k % global_batch) // share == pipeline_id)
+
+
+def train_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, augment: str,
+                  normalize: str, seed: int, epoch: int, global_batch: int, per_replica: int,
+                  pipelines: int = 1, pipeline_id: int = 0, skip_steps: int = 0,
+                  scale_range=(256, 480)) -> tf.data.Dataset:
+    """One epoch of training batches of ``per_replica`` examples for this input pipeline.
+
+    The whole set is shuffled when it fits the buffer (CIFAR, SVHN); ImageNet uses a
+    10,000-example buffer over tfds's records, which tfds already shuffled when preparing.
+    """
+    ds = raw.shuffle(min(n, ds_spec.shuffle_buffer), seed=seed * 100_003 + epoch,
+                     reshuffle_each_iteration=False)
+    steps = n // global_batch
+    ds = ds.take(steps * global_batch).enumerate().skip(skip_steps * global_batch)
+    ds = _own_slice(ds, global_batch, pipelines, pipeline_id)
+    transform = train_transform(augment, ds_spec, normalize, scale_range)
+    base = tf.constant([seed, epoch], tf.int64)
+
+    def apply(k, example):
+        image, label = example
+        return transform(image, label, tf.stack([base[0] * 1_000_003 + base[1], k]))
+    ds = ds.map(apply, num_parallel_calls=AUTOTUNE, deterministic=True)
+    return _options(ds.batch(per_replica, drop_remainder=True).prefetch(AUTOTUNE))
+
+
+def eval_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, normalize: str,
+                 global_batch: int, per_replica: int, pipelines: int = 1,
+                 pipeline_id: int = 0) -> tf.data.Dataset:
+    """The whole split, padded with zero-weight examples to full global batches."""
+    pad = -n % global_batch
+    ds = raw.map(lambda x, y: (x, y, tf.constant(1.0)))
+    if pad:
+        ds = ds.concatenate(raw.take(1).repeat(pad).map(lambda x, y: (x, y, tf.constant(0.0))))
+    ds = _own_slice(ds.enumerate(), global_batch, pipelines, pipeline_id)
+    transform = eval_transform(ds_spec, normalize)
+
+    def apply(k, example):
+        image, label, weight = example
+        image, label = transform(image, label)
+        return image, label, weight
+    ds = ds.map(apply, num_parallel_calls=AUTOTUNE, deterministic=True)
+    return _options(ds.batch(per_replica, drop_remainder=True).prefetch(AUTOTUNE))

@@ -1,0 +1,292 @@
+"""The training loop: a custom loop under any ``tf.distribute`` strategy, resumable.
+
+Why a custom loop: Keras 3's ``model.fit`` does not run under
+``tf.distribute.MultiWorkerMirroredStrategy``. This loop builds the model and optimizer in
+the strategy's scope, feeds each replica its slice of every global batch with
+``distribute_datasets_from_function`` and runs one step with ``strategy.run``; the Keras 3
+TensorFlow optimizer all-reduces (sums) the gradients across replicas and workers. The same
+code serves one CPU, one GPU, ``MirroredStrategy``, ``MultiWorkerMirroredStrategy`` and
+``TPUStrategy``.
+
+The loss of a replica is the sum of its examples' losses divided by the *global* batch, so
+the summed gradient is the gradient of the global-batch mean: the number of replicas does
+not change the maths (batch normalisation aside, whose statistics are per replica, as in
+the papers' multi-GPU training). Weight decay is an L2 term ``wd/2 * ||w||^2`` on the
+variables the recipe names (Caffe/Torch weight decay), added once per global batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import os
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_cnns import _common
+from keras_cnns.training import checkpoints, data, logs, recipes, registry, strategy as strategies
+
+
+@dataclasses.dataclass
+class RunConfig:
+    """Everything a run depends on. ``None`` fields fall back to the recipe."""
+
+    model: str
+    dataset: str
+    recipe: recipes.Recipe
+    run_dir: str
+    batch_size: int | None = None  # global
+    epochs: float | None = None
+    steps_per_epoch: int | None = None  # shorter epochs (smoke runs)
+    eval_steps: int | None = None
+    seed: int = 0
+    strategy: str = "auto"
+    precision: str = "float32"
+    xla: bool = False
+    deterministic: bool = False
+    checkpoint_every: int = 0  # steps; 0 = only at the end of each epoch
+    data_dir: str | None = None
+    manual_dir: str | None = None
+    mock: bool = False  # tfds.testing.mock_data instead of the real dataset
+    verbose: int = 1
+
+
+@dataclasses.dataclass
+class RunResult:
+    history: list[dict]
+    test_error: float  # percent, last epoch
+    epochs: int
+    steps_per_epoch: int
+    natural_steps_per_epoch: int
+    global_batch: int
+    train_examples: int
+    test_examples: int
+    hardware: dict
+    resumed_from: int | None
+    full_schedule: bool  # every epoch of the recipe, every step, every test example
+    model_params: int
+
+
+def _decayed(model, target: str):
+    if target == "all":
+        return list(model.trainable_variables)
+    out = [v for v in model.trainable_variables if v.path.endswith("kernel")]
+    if target == "kernels-except-depthwise":
+        out = [v for v in out if not v.path.endswith("depthwise_kernel")]
+    return out
+
+
+def _optimizer(recipe: recipes.Recipe, precision: str):
+    o = recipe.optimizer
+    if o.kind == "sgd":
+        opt = keras.optimizers.SGD(learning_rate=recipe.schedule.base_lr, momentum=o.momentum,
+                                   nesterov=o.nesterov)
+    else:
+        opt = keras.optimizers.RMSprop(learning_rate=recipe.schedule.base_lr, rho=o.rho,
+                                       momentum=o.momentum, epsilon=o.epsilon)
+    return keras.optimizers.LossScaleOptimizer(opt) if precision == "fp16" else opt
+
+
+def validate(config: RunConfig) -> None:
+    """Check names and sizes before anything is read or written."""
+    registry.entry(config.model)
+    data.spec(config.dataset)
+    strategies.check(config.strategy)
+    _common.check_choice("precision", config.precision, strategies.PRECISIONS)
+    if config.dataset not in config.recipe.datasets and config.recipe.name != "tiny":
+        raise ValueError(f"Recipe {config.recipe.name} trains on "
+                         f"{', '.join(config.recipe.datasets)}. Received: dataset={config.dataset!r}")
+    batch = config.recipe.batch_size if config.batch_size is None else config.batch_size
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        raise ValueError(f"batch_size must be a positive integer. Received: batch_size={batch!r}")
+
+
+def train(config: RunConfig) -> RunResult:
+    """Train ``config.model`` on ``config.dataset`` with ``config.recipe``; resume if possible."""
+    validate(config)
+    recipe = config.recipe
+    strategy = strategies.make(config.strategy)
+    global_batch = recipe.batch_size if config.batch_size is None else config.batch_size
+    per_replica = strategies.per_replica_batch(global_batch, strategy)
+    data.check_available(config.dataset, config.data_dir, config.manual_dir, config.mock)
+    chief = strategies.is_chief(strategy)
+    ckpt = checkpoints.Checkpointer(config.run_dir, write=chief)
+    ds_spec = data.spec(config.dataset)
+    epochs = math.ceil(config.epochs if config.epochs is not None else recipe.epochs)
+
+    identity = {"model": config.model, "dataset": config.dataset, "recipe": recipe.name,
+                "global_batch": global_batch, "seed": config.seed, "mock": config.mock}
+    saved = ckpt.check(identity)  # raises before anything is written
+
+    strategies.set_precision(config.precision)
+    keras.utils.set_random_seed(config.seed)
+    if config.deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+    mock = contextlib.nullcontext()
+    if config.mock:
+        import tensorflow_datasets as tfds
+        mock = tfds.testing.mock_data(num_examples=max(4 * global_batch, 64))
+    with mock:
+        raw_train, n_train = data.load(config.dataset, recipe.train_splits if config.dataset
+                                       in recipe.datasets else ("train",), config.data_dir,
+                                       mock=config.mock, manual_dir=config.manual_dir)
+        raw_test, n_test = data.load(config.dataset, ds_spec.test_split, config.data_dir,
+                                     mock=config.mock, manual_dir=config.manual_dir)
+    if ds_spec.cache:
+        raw_train, raw_test = raw_train.cache(), raw_test.cache()
+    natural_steps = n_train // global_batch
+    if natural_steps < 1:
+        raise ValueError(f"The global batch is larger than the {n_train} training examples. "
+                         f"Received: batch_size={global_batch}")
+    steps = min(config.steps_per_epoch or natural_steps, natural_steps)
+    eval_batches = math.ceil(n_test / global_batch)
+    if config.eval_steps:
+        eval_batches = min(eval_batches, config.eval_steps)
+    schedule = recipe.schedule_for(global_batch)
+
+    with strategy.scope():
+        model = registry.build(config.model, ds_spec.classes, ds_spec.image_shape, recipe.dropout)
+        optimizer = _optimizer(recipe, config.precision)
+        optimizer.build(model.trainable_variables)
+    decayed = _decayed(model, recipe.weight_decay_on)
+    identity.update(fingerprint=checkpoints.fingerprint(model), steps_per_epoch=steps)
+    if saved is not None:
+        ckpt.check(identity)
+        ckpt.restore(model, optimizer)
+    state = saved or {"epoch": 0, "step": 0, "global_step": 0, "history": [], "sums": [0.0, 0.0, 0.0],
+                      "drops": 0, "best": None, "since_best": 0}
+    state["identity"] = identity
+    resumed_from = saved["global_step"] if saved else None
+    replicas = strategy.num_replicas_in_sync
+    label_smoothing = recipe.label_smoothing
+    aux_weights = recipe.aux_loss_weights
+
+    def cross_entropy(labels, logits):
+        logits = tf.cast(logits, tf.float32)
+        onehot = tf.one_hot(labels, ds_spec.classes)
+        return keras.losses.categorical_crossentropy(onehot, logits, from_logits=True,
+                                                     label_smoothing=label_smoothing)
+
+    def replica_step(images, labels):
+        with tf.GradientTape() as tape:
+            outputs = model(images, training=True)
+            outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+            per_example = cross_entropy(labels, outputs[0])
+            for weight, aux in zip(aux_weights, outputs[1:]):
+                per_example += weight * cross_entropy(labels, aux)
+            loss = tf.reduce_sum(per_example) / global_batch
+            if recipe.weight_decay and decayed:
+                penalty = tf.add_n([tf.reduce_sum(tf.square(tf.cast(v, tf.float32))) for v in decayed])
+                loss += 0.5 * recipe.weight_decay * penalty / replicas
+            scaled = optimizer.scale_loss(loss) if config.precision == "fp16" else loss
+        grads = tape.gradient(scaled, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(outputs[0], -1), labels), tf.float32))
+        return tf.reduce_sum(per_example), correct
+
+    def replica_eval(images, labels, weights):
+        outputs = model(images, training=False)
+        logits = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+        losses = cross_entropy(labels, logits) * weights
+        correct = tf.cast(tf.equal(tf.argmax(logits, -1), labels), tf.float32) * weights
+        return tf.reduce_sum(losses), tf.reduce_sum(correct), tf.reduce_sum(weights)
+
+    def reduce(values):
+        return [strategy.reduce(tf.distribute.ReduceOp.SUM, v, axis=None) for v in values]
+
+    if config.xla:  # compile the per-replica computation; the input iterator stays outside
+        replica_step = tf.function(replica_step, jit_compile=True)
+        replica_eval = tf.function(replica_eval, jit_compile=True)
+
+    @tf.function
+    def train_step(iterator):
+        images, labels = next(iterator)
+        return reduce(strategy.run(replica_step, args=(images, labels)))
+
+    @tf.function
+    def eval_step(iterator):
+        return reduce(strategy.run(replica_eval, args=next(iterator)))
+
+    def epoch_data(epoch, skip):
+        def fn(ctx):
+            return data.train_dataset(
+                raw_train, n_train, ds_spec, augment=recipe.augment, normalize=recipe.normalize,
+                seed=config.seed, epoch=epoch, global_batch=global_batch, per_replica=per_replica,
+                pipelines=ctx.num_input_pipelines, pipeline_id=ctx.input_pipeline_id,
+                skip_steps=skip, scale_range=recipe.scale_range)
+        return iter(strategy.distribute_datasets_from_function(fn))
+
+    def test_data():
+        def fn(ctx):
+            return data.eval_dataset(raw_test, n_test, ds_spec, normalize=recipe.normalize,
+                                     global_batch=global_batch, per_replica=per_replica,
+                                     pipelines=ctx.num_input_pipelines,
+                                     pipeline_id=ctx.input_pipeline_id)
+        return iter(strategy.distribute_datasets_from_function(fn))
+
+    logger = logs.EpochLogger(config.run_dir, enabled=chief)
+    # Testing hook: slow each step down so a test can kill the process mid-epoch.
+    step_delay = float(os.environ.get("KERAS_CNNS_STEP_DELAY", "0"))
+    lr_var = optimizer.inner_optimizer.learning_rate if config.precision == "fp16" else optimizer.learning_rate
+    while state["epoch"] < epochs:
+        epoch = state["epoch"]
+        progbar = keras.utils.Progbar(steps, verbose=config.verbose if chief else 0,
+                                      stateful_metrics=["loss", "acc", "lr"])
+        iterator = epoch_data(epoch, state["step"])
+        started = time.time()
+        while state["step"] < steps:
+            lr = schedule.lr_at_step(state["global_step"], natural_steps, state["drops"])
+            lr_var.assign(lr)
+            loss_sum, correct = train_step(iterator)
+            if step_delay:
+                time.sleep(step_delay)
+            sums = state["sums"]
+            sums[0] += float(loss_sum)
+            sums[1] += float(correct)
+            sums[2] += global_batch
+            state["step"] += 1
+            state["global_step"] += 1
+            progbar.update(state["step"], [("loss", sums[0] / sums[2]), ("acc", sums[1] / sums[2]),
+                                           ("lr", lr)])
+            if (config.checkpoint_every and state["global_step"] % config.checkpoint_every == 0
+                    and state["step"] < steps):
+                ckpt.save(model, optimizer, state)
+        if not np.isfinite(state["sums"][0]):
+            raise FloatingPointError(f"The training loss diverged in epoch {epoch + 1}.")
+        totals = np.zeros(3)
+        test_iterator = test_data()
+        for _ in range(eval_batches):
+            totals += np.array([float(t) for t in eval_step(test_iterator)])
+        test_error = float(100.0 * (1.0 - totals[1] / totals[2]))
+        sums = state["sums"]
+        row = {"epoch": epoch + 1, "loss": sums[0] / sums[2], "train_error": 100 * (1 - sums[1] / sums[2]),
+               "test_loss": float(totals[0] / totals[2]), "test_error": float(test_error),
+               "lr": float(lr_var.numpy()), "seconds": round(time.time() - started, 3)}
+        state["history"].append(row)
+        if schedule.kind == "plateau":
+            if state["best"] is None or test_error < state["best"]:
+                state["best"], state["since_best"] = test_error, 0
+            else:
+                state["since_best"] += 1
+                if state["since_best"] >= schedule.patience:
+                    state["drops"], state["since_best"] = state["drops"] + 1, 0
+        state.update(epoch=epoch + 1, step=0, sums=[0.0, 0.0, 0.0])
+        logger.write(row)
+        ckpt.save(model, optimizer, state)
+        if config.verbose and chief:
+            print(f"epoch {epoch + 1}/{epochs}: loss {row['loss']:.4f}, "
+                  f"test error {test_error:.2f}%", flush=True)
+    history = state["history"]
+    full = (not config.mock and config.dataset != "synthetic" and steps == natural_steps
+            and not config.eval_steps and config.epochs in (None, recipe.epochs)
+            and len(history) == math.ceil(recipe.epochs))
+    return RunResult(history=history, test_error=history[-1]["test_error"] if history else float("nan"),
+                     epochs=epochs, steps_per_epoch=steps, natural_steps_per_epoch=natural_steps,
+                     global_batch=global_batch, train_examples=n_train, test_examples=n_test,
+                     hardware=strategies.hardware(strategy), resumed_from=resumed_from,
+                     full_schedule=full, model_params=model.count_params())

@@ -1,0 +1,132 @@
+"""The real input pipelines on tfds.testing.mock_data and on the generated set."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+from keras_cnns.training import data
+
+
+def _batches(ds):
+    return [tuple(t.numpy() for t in batch) for batch in ds]
+
+
+@pytest.fixture(scope="module")
+def cifar():
+    with tfds.testing.mock_data(num_examples=40):
+        raw, n = data.load("cifar10", "train", mock=True)
+        test, n_test = data.load("cifar10", "test", mock=True)
+        return raw.cache(), n, test.cache(), n_test
+
+
+def _train(cifar, **kw):
+    raw, n, _, _ = cifar
+    options = dict(augment="cifar", normalize="channel", seed=3, epoch=0, global_batch=8,
+                   per_replica=8)
+    options.update(kw)
+    return _batches(data.train_dataset(raw, n, data.spec("cifar10"), **options))
+
+
+def test_cifar_training_batches_have_the_paper_shape(cifar):
+    batches = _train(cifar)
+    assert len(batches) == 40 // 8
+    images, labels = batches[0]
+    assert images.shape == (8, 32, 32, 3) and images.dtype == np.float32
+    assert labels.shape == (8,) and labels.dtype == np.int64
+    assert -3 < images.mean() < 3 and abs(images).max() < 5  # normalised per channel
+
+
+def test_pipeline_is_deterministic_under_a_seed(cifar):
+    first, again = _train(cifar), _train(cifar)
+    for (a, y), (b, z) in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(y, z)
+    other_epoch = _train(cifar, epoch=1)
+    assert any(not np.array_equal(a[0], b[0]) for a, b in zip(first, other_epoch))
+
+
+def test_augmentation_pads_crops_and_flips(cifar):
+    plain = _train(cifar, augment="none")
+    augmented = _train(cifar)
+    assert not np.array_equal(plain[0][0], augmented[0][0])
+    np.testing.assert_array_equal(plain[0][1], augmented[0][1])  # same examples, same order
+    # A crop of the zero-padded image shows padding (0 after normalisation) on some border.
+    images = augmented[0][0]
+    borders = np.concatenate([images[:, 0], images[:, -1], images[:, :, 0], images[:, :, -1]], 1)
+    assert (np.abs(borders).sum(-1) == 0).any()
+
+
+def test_resume_skips_exactly_the_steps_done(cifar):
+    full = _train(cifar)
+    resumed = _train(cifar, skip_steps=2)
+    assert len(resumed) == len(full) - 2
+    for (a, y), (b, z) in zip(full[2:], resumed):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(y, z)
+
+
+def test_input_pipelines_share_each_global_batch(cifar):
+    full = _train(cifar)
+    halves = [_train(cifar, per_replica=4, pipelines=2, pipeline_id=i) for i in (0, 1)]
+    for step, (images, labels) in enumerate(full):
+        np.testing.assert_array_equal(images, np.concatenate([halves[0][step][0], halves[1][step][0]]))
+        np.testing.assert_array_equal(labels, np.concatenate([halves[0][step][1], halves[1][step][1]]))
+
+
+def test_eval_pads_to_full_batches_with_zero_weights(cifar):
+    _, _, test, n_test = cifar
+    batches = _batches(data.eval_dataset(test, n_test, data.spec("cifar10"), normalize="channel",
+                                         global_batch=16, per_replica=16))
+    assert len(batches) == -(-n_test // 16)
+    assert sum(b[2].sum() for b in batches) == n_test
+
+
+@pytest.mark.parametrize("augment", ["inception-crop", "imagenet-scale"])
+def test_imagenet_augmentations_and_centre_crop(augment):
+    with tfds.testing.mock_data(num_examples=6):
+        raw, n = data.load("imagenet2012", "train", mock=True)
+        val, n_val = data.load("imagenet2012", "validation", mock=True)
+        spec = data.spec("imagenet2012")
+        train = _batches(data.train_dataset(raw, n, spec, augment=augment, normalize="channel",
+                                            seed=0, epoch=0, global_batch=2, per_replica=2))
+        evaluated = _batches(data.eval_dataset(val, n_val, spec, normalize="channel",
+                                               global_batch=2, per_replica=2))
+    assert train[0][0].shape == (2, 224, 224, 3)
+    assert evaluated[0][0].shape == (2, 224, 224, 3)
+
+
+def test_svhn_joins_train_and_extra():
+    with tfds.testing.mock_data(num_examples=5):
+        _, n = data.load("svhn", ("train", "extra"), mock=True)
+    assert n == 10
+
+
+def test_generated_set_is_fixed():
+    (a, n), (b, _) = data.load("synthetic", "train"), data.load("synthetic", "train")
+    assert n == data.SYNTHETIC_SIZES["train"]
+    first = next(iter(a.batch(4)))[0].numpy()
+    np.testing.assert_array_equal(first, next(iter(b.batch(4)))[0].numpy())
+
+
+def test_missing_imagenet_names_the_files_and_the_folder(tmp_path):
+    with pytest.raises(data.MissingDataError) as error:
+        data.check_available("imagenet2012", data_dir=tmp_path)
+    message = str(error.value)
+    assert "ILSVRC2012_img_train.tar" in message and "ILSVRC2012_img_val.tar" in message
+    assert str(tmp_path / "downloads" / "manual") in message
+    assert list(tmp_path.iterdir()) == []  # nothing written
+    data.check_available("imagenet2012", data_dir=tmp_path, mock=True)  # mock needs no files
+
+
+def test_unknown_dataset_raises():
+    with pytest.raises(ValueError, match="Received: dataset='mnist'"):
+        data.spec("mnist")
+
+
+def test_tf_data_options_are_deterministic(cifar):
+    raw, n, _, _ = cifar
+    ds = data.train_dataset(raw, n, data.spec("cifar10"), augment="cifar", normalize="channel",
+                            seed=0, epoch=0, global_batch=8, per_replica=8)
+    assert ds.options().deterministic is True
+    assert isinstance(ds, tf.data.Dataset)
