@@ -107,3 +107,36 @@ def _tiny_with_aux(classes, input_shape):
         x = keras.layers.GlobalAveragePooling2D(name=f"aux{i}_pool")(features)
         auxes.append(keras.layers.Dense(classes, name=f"aux{i}_predictions")(x))
     return keras.Model(base.inputs, [base.outputs[0], *auxes], name="tiny_cnn_aux")
+
+
+# --- ImageNet families (issue 3: ILSVRC classics; issue 5: MobileNet) --------------------------
+
+def _mobilenet(alpha: float):
+    def build(classes, input_shape):
+        from keras_cnns.mobilenet import MobileNet
+        return MobileNet(alpha=alpha, input_shape=input_shape, classes=classes,
+                         classifier_activation=None)
+    return build
+
+
+for _alpha in (1.0, 0.75, 0.5, 0.25):
+    register(f"mobilenet-{_alpha}", "mobilenet")(_mobilenet(_alpha))
+
+
+def _resnet(depth: int):
+    def build(classes, input_shape):
+        from keras_cnns.resnet import ResNet
+        return ResNet(depth, classes=classes, input_shape=input_shape, classifier_activation=None)
+    return build
+
+
+for _depth in (18, 34, 50, 101, 152):
+    register(f"resnet{_depth}", "resnet", input_shape=(224, 224, 3))(_resnet(_depth))
+
+
+@register("googlenet", "googlenet", input_shape=(224, 224, 3), accepts_dropout=True)
+def _googlenet(classes, input_shape, dropout=0.4):
+    """GoogLeNet with its two auxiliary classifiers (extra outputs; the recipe weights them 0.3)."""
+    from keras_cnns.googlenet import GoogLeNet
+    return GoogLeNet(classes=classes, input_shape=input_shape, classifier_activation=None,
+                     aux_logits=True, dropout=dropout)
