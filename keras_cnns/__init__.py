@@ -3,11 +3,21 @@
 from keras_cnns.complexity import profile
 from keras_cnns.layers import LocalResponseNormalization
 from keras_cnns.vgg import VGG, VGG11, VGG13, VGG16, VGG19
+from keras_cnns.densenet import (DenseNet, DenseNet121, DenseNet161, DenseNet169, DenseNet201,
+                                 DenseNet264, DenseNetBC, DenseNetImageNet)
+from keras_cnns.preact_resnet import PreActResNet
+from keras_cnns.residual_layers import ZeroPadShortcut
+from keras_cnns.resnet_cifar import ResNetCIFAR
+from keras_cnns.stochastic_depth import StochasticDepth, StochasticDepthResNet
+from keras_cnns.wide_resnet import WideResNet
 
 __version__ = "0.1.0"
 
 __all__ = [
     "VGG", "VGG11", "VGG13", "VGG16", "VGG19",
     "LocalResponseNormalization",
+    "ResNetCIFAR", "PreActResNet", "WideResNet", "StochasticDepthResNet", "StochasticDepth",
+    "ZeroPadShortcut", "DenseNet", "DenseNetBC", "DenseNetImageNet", "DenseNet121",
+    "DenseNet169", "DenseNet201", "DenseNet264", "DenseNet161",
     "profile",
 ]
