@@ -13,6 +13,9 @@ from types import ModuleType
 #: Paper key -> module. The order is the order of ``all``.
 PAPERS = {
     "vgg": "reproductions.vgg",
+    "wrn": "reproductions.wrn",
+    "densenet": "reproductions.densenet",
+    "stochastic-depth": "reproductions.stochastic_depth",
 }
 
 
