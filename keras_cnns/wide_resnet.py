@@ -24,8 +24,8 @@ def WideResNet(depth: int = 28, k: int = 10, dropout: float = 0.0, include_top: 
     """WRN-``depth``-``k`` (Table 1): e.g. WRN-40-4, WRN-16-8, WRN-28-10, WRN-16-4.
 
     Args:
-        depth: total depth ``6N+4`` (conv1, ``3N`` blocks of two convs, the 3 projection
-            convs counted as in the paper, and the classifier).
+        depth: ``6N+4`` as the paper counts it (conv1, the ``6N`` convs of the ``3N``
+            blocks and the three 1x1 projection convs).
         k: widening factor (>= 1); ``k=1`` is the thin pre-activation ResNet.
         dropout: dropout rate between the convs of each block, in [0, 1) (0.3 in the paper's
             "with dropout" rows).

@@ -24,8 +24,9 @@ _DEVIATION_1202 = Deviation(
     "ResNet-1202 is given 10.2M, the pre-activation ResNet-1001 figure; the 6n+2 net with "
     "n=200 has 19.4M", RESNET1202_EVIDENCE, corrected="19.4")
 
-_PARAMS = [(source, f"ResNet-{depth} with stochastic depth", f"sd_resnet{depth}", printed, dev)
-           for source in (LECTURE_DENSENET, LECTURE_WRN)
+_PARAMS = [(source, f"ResNet-{depth} with stochastic depth ({table} table)", f"sd_resnet{depth}",
+            printed, dev)
+           for source, table in ((LECTURE_DENSENET, "DenseNet"), (LECTURE_WRN, "WRN"))
            for depth, printed, dev in ((110, "1.7", None), (1202, "10.2", _DEVIATION_1202))]
 
 PUBLISHED = {
@@ -63,8 +64,11 @@ def tables():
             100 * _expected_saving("sd_resnet110"),
     }
     return [
-        check_table(KEY, "params", "Parameters of the stochastic-depth ResNets", LECTURE_DENSENET,
-                    PUBLISHED["params"], params),
+        check_table(KEY, "params", "Parameters of the stochastic-depth ResNets",
+                    f"{LECTURE_DENSENET}; {LECTURE_WRN}", PUBLISHED["params"], params,
+                    details=("Nets counted: "
+                             + ", ".join(f"`{cifar_nets.describe(f'sd_resnet{d}')}`"
+                                         for d in (110, 1202)))),
         check_table(KEY, "expected_depth", "Expected depth and saving, linear decay, p_L = 0.5",
                     SEC3, PUBLISHED["expected_depth"], depth,
                     details=(f"Our ResNet-110 has {blocks} StochasticDepth blocks; "
