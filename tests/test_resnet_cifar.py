@@ -149,7 +149,7 @@ def test_headless_pooling_and_input_tensor():
     (keras_cnns.ResNetCIFAR, dict(classes=0), r"Received: classes=0"),
     (keras_cnns.PreActResNet, dict(depth=165), r"\(bottleneck\) depth must be 9n\+2. Received: depth=165"),
     (keras_cnns.PreActResNet, dict(depth=111), r"\(basic\) depth must be 6n\+2. Received: depth=111"),
-    (keras_cnns.PreActResNet, dict(depth=110, bottleneck=True), r"9n\+2. Received: depth=110"),
+    (keras_cnns.PreActResNet, dict(depth=32, bottleneck=True), r"9n\+2. Received: depth=32"),
     (keras_cnns.WideResNet, dict(depth=27), r"WRN depth must be 6n\+4. Received: depth=27"),
     (keras_cnns.WideResNet, dict(depth=28, k=0), r"k must be an integer >= 1. Received: k=0"),
     (keras_cnns.WideResNet, dict(depth=28, k=2.5), r"Received: k=2.5"),
