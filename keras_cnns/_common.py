@@ -80,3 +80,59 @@ def feature_pooling(x, pooling):
     if pooling == "max":
         return keras.layers.GlobalMaxPooling2D(name="max_pool")(x)
     return x
+
+
+# ------------------------------------------------------------------ deep graphs
+
+#: Most blocks one functional graph holds before :func:`stage` splits it into parts.
+MAX_BLOCKS_PER_GRAPH = 24
+
+
+def check_depth(family: str, depth, rule: str, valid: bool) -> None:
+    """Raise ``ValueError`` "<family> depth must be <rule>. Received: depth=<depth>"."""
+    if isinstance(depth, bool) or not isinstance(depth, int) or not valid:
+        raise ValueError(f"{family} depth must be {rule}. Received: depth={depth!r}")
+
+
+def check_range(name: str, value, low: float, high: float, low_open: bool, high_open: bool,
+                label: str | None = None) -> None:
+    """Raise ``ValueError`` unless ``value`` lies in the interval given by the bounds."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ok:
+        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+    if not ok:
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{label or name} must be in {interval}. Received: {name}={value!r}")
+
+
+def nested(x, fn, name: str):
+    """Run ``fn`` (tensor -> tensor) as a nested functional ``keras.Model`` called on ``x``."""
+    inputs = keras.Input(shape=tuple(x.shape[1:]), name=f"{name}_input")
+    return keras.Model(inputs, fn(inputs), name=name)(x)
+
+
+def stage(x, blocks, name: str, max_blocks: int = MAX_BLOCKS_PER_GRAPH):
+    """Apply ``blocks`` (tensor -> tensor functions) as one nested model named ``name``.
+
+    A stage of more than ``max_blocks`` blocks is further split into nested parts
+    ``<name>_part<i>`` of at most ``max_blocks`` blocks, so no functional graph is deeper
+    than a few hundred layers: Keras walks graphs recursively, and a flat graph of a
+    thousand-layer network overflows Python's recursion limit. Nothing global is changed.
+    """
+    blocks = list(blocks)
+
+    def run(tensor, chunk):
+        for block in chunk:
+            tensor = block(tensor)
+        return tensor
+
+    if len(blocks) <= max_blocks:
+        return nested(x, lambda t: run(t, blocks), name)
+    parts = [blocks[i:i + max_blocks] for i in range(0, len(blocks), max_blocks)]
+
+    def run_parts(tensor):
+        for index, chunk in enumerate(parts, start=1):
+            tensor = nested(tensor, lambda t, chunk=chunk: run(t, chunk), f"{name}_part{index}")
+        return tensor
+
+    return nested(x, run_parts, name)

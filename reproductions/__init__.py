@@ -18,6 +18,9 @@ PAPERS = {
     "resnet": "reproductions.resnet",
     "alexnet": "reproductions.alexnet",
     "complexity-lecture": "reproductions.complexity_lecture",
+    "wrn": "reproductions.wrn",
+    "densenet": "reproductions.densenet",
+    "stochastic-depth": "reproductions.stochastic_depth",
 }
 
 

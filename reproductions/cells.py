@@ -22,7 +22,7 @@ STATUSES = ("match", "deviation", "mismatch", "not-run")
 #: Multiplier of each unit; the value of a cell is ``printed number * SCALE[unit]``.
 SCALE = {"": 1, "K": 1e3, "M": 1e6, "G": 1e9, "%": 1, "MB": 1e6, "x": 1}
 
-_NUMBER = re.compile(r"^[~≈]?\s*([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)")
+_NUMBER = re.compile(r"^[~≈<>]?\s*([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)")
 
 
 def parse_printed(printed: str) -> tuple[float, float]:

@@ -201,7 +201,7 @@ WRN_SVHN = dataclasses.replace(
 )
 
 STOCHASTIC_DEPTH_CIFAR = Recipe(
-    name="stochastic-depth-cifar", paper="stochastic_depth",
+    name="stochastic-depth-cifar", paper="stochastic-depth",
     source=("Huang et al., Deep Networks with Stochastic Depth, ECCV 2016 (arXiv:1603.09382), "
             "Sec. 4: 'trained with SGD ... momentum 0.9, weight decay 1e-4, mini-batch 128, "
             "500 epochs ... learning rate 0.1, divided by a factor of 10 after epochs 250 and "

@@ -140,3 +140,33 @@ def _googlenet(classes, input_shape, dropout=0.4):
     from keras_cnns.googlenet import GoogLeNet
     return GoogLeNet(classes=classes, input_shape=input_shape, classifier_activation=None,
                      aux_logits=True, dropout=dropout)
+
+
+# --- CIFAR residual and dense families (issue 6) ---------------------------------------------
+
+def _cifar(builder_name: str, **options):
+    def build(classes, input_shape, **extra):
+        import keras_cnns
+        return getattr(keras_cnns, builder_name)(classes=classes, input_shape=input_shape,
+                                                 classifier_activation=None, **options, **extra)
+    return build
+
+
+for _depth in (20, 32, 44, 56, 110, 1202):
+    register(f"resnet{_depth}", "resnet-cifar")(_cifar("ResNetCIFAR", depth=_depth))
+for _depth in (110, 164, 1001):
+    register(f"preact-resnet{_depth}", "preact-resnet")(_cifar("PreActResNet", depth=_depth))
+for _depth in (110, 1202):
+    register(f"stochastic-depth-resnet{_depth}", "stochastic-depth")(
+        _cifar("StochasticDepthResNet", depth=_depth, p_L=0.5))
+# WRN-d-k of the lecture's table, and WRN-10-1 for the learning test.
+for _depth, _k in ((10, 1), (16, 4), (16, 8), (16, 10), (22, 8), (28, 10), (40, 4), (40, 8)):
+    register(f"wrn-{_depth}-{_k}", "wrn", accepts_dropout=True)(
+        _cifar("WideResNet", depth=_depth, k=_k))
+# DenseNet (L, k) and DenseNet-BC (L, k) rows of DenseNet Table 2, and DenseNet-BC-22-4 for tests.
+for _depth, _k in ((40, 12), (100, 12), (100, 24)):
+    register(f"densenet-{_depth}-{_k}", "densenet", accepts_dropout=True)(
+        _cifar("DenseNet", depth=_depth, k=_k))
+for _depth, _k in ((22, 4), (100, 12), (250, 24), (190, 40)):
+    register(f"densenet-bc-{_depth}-{_k}", "densenet", accepts_dropout=True)(
+        _cifar("DenseNetBC", depth=_depth, k=_k))

@@ -1,0 +1,165 @@
+"""Stochastic depth (Huang et al. 2016): the linear decay rule, a dropped block is really
+skipped, test-time scaling, seeded reproducible draws, serialization, counting, and the
+argument rules."""
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_cnns
+from keras_cnns.stochastic_depth import expected_blocks, survival_probabilities
+from reproductions import cifar_nets
+
+
+class CountingResidual(keras.layers.Layer):
+    """F(x) = 2x + 1 that counts its (eager) calls."""
+
+    calls = 0
+
+    def call(self, x):
+        CountingResidual.calls += 1
+        return 2.0 * x + 1.0
+
+
+def _layer(p, seed=0):
+    return keras_cnns.StochasticDepth(CountingResidual(), p, seed=seed)
+
+
+def test_linear_decay_rule():
+    p = survival_probabilities(54, 0.5)
+    assert p[0] == pytest.approx(1 - 0.5 / 54) and p[-1] == pytest.approx(0.5)
+    assert all(a > b for a, b in zip(p, p[1:]))
+    assert expected_blocks(54, 0.5) == pytest.approx((3 * 54 - 1) / 4)
+    assert survival_probabilities(3, 1.0) == [1.0, 1.0, 1.0]
+
+
+def test_dropped_block_is_not_computed_and_kept_block_is_the_plain_sum():
+    layer = _layer(0.5, seed=3)
+    x = np.ones((2, 3), "float32")
+    shortcut = np.full((2, 3), 5.0, "float32")
+    CountingResidual.calls = 0
+    outcomes = [np.asarray(layer([x, shortcut], training=True))[0, 0] for _ in range(40)]
+    kept = sum(value == 8.0 for value in outcomes)
+    assert set(outcomes) == {5.0, 8.0}  # shortcut alone, or shortcut + F(x) = 5 + 3
+    assert CountingResidual.calls == kept  # the residual ran only when the block was kept
+    assert 5 < kept < 35
+
+
+def test_skip_is_a_conditional_in_the_training_graph():
+    layer = _layer(0.5)
+    x = tf.ones((2, 3))
+    graph = tf.function(lambda: layer([x, x], training=True)).get_concrete_function().graph
+    ops = {op.type for op in graph.get_operations()}
+    assert ops & {"If", "StatelessIf"}
+
+
+def test_test_time_scales_the_residual_by_p():
+    layer = _layer(0.25)
+    x, shortcut = np.ones((1, 3), "float32"), np.zeros((1, 3), "float32")
+    np.testing.assert_allclose(layer([x, shortcut], training=False), 0.25 * 3.0)
+
+
+def test_draws_are_seeded_and_reproducible():
+    x = np.ones((1, 1), "float32")
+
+    def draws(seed):
+        layer = _layer(0.5, seed=seed)
+        return [float(np.asarray(layer([x, x], training=True))[0, 0]) for _ in range(30)]
+
+    assert draws(7) == draws(7)
+    assert draws(7) != draws(8)
+
+
+def test_resnet_with_stochastic_depth_has_the_plain_resnet_parameters_and_the_rule():
+    model = keras_cnns.StochasticDepthResNet(20, p_L=0.5)
+    layers = [layer for stage in ("conv2", "conv3", "conv4")
+              for layer in model.get_layer(stage).layers
+              if isinstance(layer, keras_cnns.StochasticDepth)]
+    assert [round(layer.survival_probability, 6) for layer in layers] == \
+        [round(p, 6) for p in survival_probabilities(9, 0.5)]
+    assert len({layer.seed for layer in layers}) == 9
+    ours = keras_cnns.profile(model)
+    keras.backend.clear_session()
+    plain = keras_cnns.profile(keras_cnns.ResNetCIFAR(20))
+    assert ours.total("trainable") == plain.total("trainable")
+    assert ours.macs == plain.macs
+
+
+def test_stochastic_depth_resnet_110_counts_like_resnet_110():
+    assert cifar_nets.trainable("sd_resnet110") == cifar_nets.trainable("resnet110")
+    assert cifar_nets.profile("sd_resnet110").macs == cifar_nets.profile("resnet110").macs
+
+
+def test_model_round_trips_through_keras_serialization(tmp_path):
+    model = keras_cnns.StochasticDepthResNet(8, p_L=0.8, seed=5)
+    path = tmp_path / "sd.keras"
+    model.save(path)
+    restored = keras.models.load_model(path)
+    x = np.random.default_rng(0).normal(size=(2, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(model(x, training=False), restored(x, training=False), rtol=1e-5)
+    layer = restored.get_layer("conv3").get_layer("conv3_block1_stochastic_depth")
+    assert layer.survival_probability == pytest.approx(1 - 2 / 3 * 0.2) and layer.seed == 5 + 2
+
+
+def test_training_step_runs_and_updates_weights():
+    model = keras_cnns.StochasticDepthResNet(8, p_L=0.5, classifier_activation=None)
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = np.random.default_rng(0).normal(size=(4, 32, 32, 3)).astype("float32")
+    y = np.array([0, 1, 2, 3])
+    before = [w.numpy().copy() for w in model.trainable_weights]
+    model.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    assert any(not np.array_equal(a, b.numpy()) for a, b in zip(before, model.trainable_weights))
+
+
+_DISTRIBUTED = textwrap.dedent("""
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import keras, numpy as np, keras_cnns
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        layer = keras_cnns.StochasticDepth(keras.layers.Identity(), 0.5, seed=11)
+    ones = tf.ones((1, 1))
+    @tf.function
+    def step():
+        return strategy.run(lambda: layer([ones, ones], training=True))
+    seen = []
+    for _ in range(16):
+        values = [float(v.numpy()[0, 0]) for v in strategy.experimental_local_results(step())]
+        assert len(values) == 2 and values[0] == values[1], values
+        seen.append(values[0])
+    assert set(seen) == {1.0, 2.0}, seen
+    print("replicas agree", seen)
+""")
+
+
+def test_all_replicas_draw_the_same_decision_under_tf_distribute():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run([sys.executable, "-c", _DISTRIBUTED], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "replicas agree" in result.stdout
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(depth=111), r"Stochastic-depth ResNet depth must be 6n\+2. Received: depth=111"),
+    (dict(depth=110, p_L=0.0), r"p_L must be in \(0, 1\]. Received: p_L=0.0"),
+    (dict(depth=110, p_L=1.5), r"Received: p_L=1.5"),
+    (dict(depth=110, pooling="sum"), r"Received: pooling='sum'"),
+])
+def test_bad_arguments_state_the_rule(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        keras_cnns.StochasticDepthResNet(**kwargs)
+
+
+def test_layer_rejects_a_survival_probability_outside_the_interval():
+    with pytest.raises(ValueError, match=r"\(0, 1\]. Received: survival_probability=0"):
+        _layer(0)
+    assert math.isclose(_layer(1.0).survival_probability, 1.0)
