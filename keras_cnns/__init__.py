@@ -8,6 +8,8 @@ from keras_cnns.lenet import LeNet5
 from keras_cnns.alexnet import AlexNet, ZFNet
 from keras_cnns.googlenet import GoogLeNet
 from keras_cnns.resnet import ResNet, ResNet18, ResNet34, ResNet50, ResNet101, ResNet152
+from keras_cnns.resnext import ResNeXt, ResNeXt50, ResNeXt101, ResNeXtCIFAR
+from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50, squeeze_excite
 
 __version__ = "0.1.0"
 
@@ -18,4 +20,6 @@ __all__ = [
     "LocalResponseNormalization",
     "profile",
     "MobileNet",
+    "ResNeXt", "ResNeXt50", "ResNeXt101", "ResNeXtCIFAR",
+    "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50", "squeeze_excite",
 ]
