@@ -18,6 +18,8 @@ PAPERS = {
     "resnet": "reproductions.resnet",
     "alexnet": "reproductions.alexnet",
     "complexity-lecture": "reproductions.complexity_lecture",
+    "resnext": "reproductions.resnext",
+    "senet": "reproductions.senet",
 }
 
 
