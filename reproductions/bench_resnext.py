@@ -2,7 +2,7 @@
 explicit paths (form a), beside ResNet-50: is grouped convolution the fast form here?
 
 Usage: ``python -m reproductions.bench_resnext [--batch 8] [--size 224] [--repeats 3]
-[--models c a b resnet50]``.
+[--models c a b resnet50] [--forward]``.
 
 A step is forward + backward + SGD-momentum update of a ``tf.function`` (no XLA), on random
 images and labels; the first call (trace + warm-up) is reported apart, then the median of
@@ -61,12 +61,28 @@ def time_step(model: keras.Model, batch: int, repeats: int) -> tuple[float, floa
     return first, statistics.median(times)
 
 
+def time_forward(model: keras.Model, batch: int, repeats: int) -> float:
+    """Median seconds of one inference forward pass (after a trace + warm-up call)."""
+    images = tf.constant(np.random.default_rng(0).uniform(
+        size=(batch, *model.input.shape[1:])).astype("float32"))
+    forward = tf.function(lambda x: model(x, training=False))
+    forward(images).numpy()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        forward(images).numpy()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--models", nargs="+", default=["c", "a", "resnet50"], choices=MODELS)
+    parser.add_argument("--forward", action="store_true",
+                        help="also time an inference forward pass (separates the backward)")
     args = parser.parse_args(argv)
     rows = []
     for key in args.models:
@@ -76,8 +92,9 @@ def main(argv=None) -> None:
         built = time.perf_counter() - start
         macs = keras_cnns.profile(model).macs
         first, median = time_step(model, args.batch, args.repeats)
+        forward = f"{time_forward(model, args.batch, args.repeats):.2f}" if args.forward else "-"
         rows.append([label, len(model.layers), f"{macs / 1e9:.2f}", f"{built:.1f}",
-                     f"{first:.1f}", f"{median:.2f}", f"{args.batch / median:.1f}"])
+                     f"{first:.1f}", f"{median:.2f}", f"{args.batch / median:.1f}", forward])
         print(f"{label}: step {median:.2f} s", flush=True)
         del model
         keras.backend.clear_session()
@@ -88,7 +105,7 @@ def main(argv=None) -> None:
           f"{tf.config.threading.get_intra_op_parallelism_threads()} (0 = default)\n")
     print(tabulate(rows, headers=["model", "layers", "GMACs (224)" if args.size == 224 else
                                   f"GMACs ({args.size})", "build s", "first step s",
-                                  "step s", "images/s"], tablefmt="github"))
+                                  "step s", "images/s", "forward s"], tablefmt="github"))
 
 
 if __name__ == "__main__":
