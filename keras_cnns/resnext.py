@@ -90,8 +90,9 @@ def template_block(x, filters: int, stride: int = 1, name: str = "block", cardin
 
 
 def _check_template(depth, cardinality, width, form, depths=DEPTHS, family="ResNeXt"):
-    _common.check_choice("depth", depth, depths,
-                         f"{family} depth must be one of {', '.join(map(str, depths))}.")
+    if depths is not None:
+        _common.check_choice("depth", depth, depths,
+                             f"{family} depth must be one of {', '.join(map(str, depths))}.")
     _common.check_positive_int("cardinality", cardinality)
     _common.check_positive_int("width", width)
     _common.check_choice("form", form, FORMS, "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
@@ -148,7 +149,7 @@ def ResNeXtCIFAR(depth: int = 29, cardinality: int = 8, width: int = 64, form: s
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 11 or (depth - 2) % 9:
         raise ValueError("ResNeXt CIFAR depth must be 9n+2 (3 stages of n 3-layer blocks, "
                          f"n >= 1). Received: depth={depth}")
-    _check_template(50, cardinality, width, form)
+    _check_template(depth, cardinality, width, form, depths=None)
     _common.check_head(include_top, pooling, classes, classifier_activation)
     name = name or f"resnext{depth}_{cardinality}x{width}d_cifar"
     inputs, x = _common.model_input(input_shape, input_tensor, (32, 32, 3), min_size=8,

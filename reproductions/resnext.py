@@ -88,15 +88,17 @@ _FLOPS_EVIDENCE = {
     (50, 32, 4): "the paper's Table 1 prints 4.2×10^9 for this very model (ResNeXt-50 32×4d)",
 }
 _DEFAULT_FLOPS_EVIDENCE = (
-    "with the stride on the 3x3, each downsampling block's first 1x1 runs at the "
-    "input resolution with C·d channels (C·d = 64, 80, 96, 112, 128 for the five settings, "
-    "Table 2), so FLOPs grow with C·d while the conv2 block's parameters stay ≈70k; the "
-    "paper's Table 1 itself prints 4.1 and 4.2 for two members of the ~4.1 class")
+    "FLOPs are not what Table 2 equalises: with the stride on the 3x3, the first 1x1 of each "
+    "downsampling block runs at the input resolution with C·d output channels (C·d = 64, 80, "
+    "96, 112, 128 for the five settings, Table 2), and d is rounded to an integer (8×14d's "
+    "blocks carry +2.6% weights); the paper's own Table 1 prints 4.1 and 4.2 for two members "
+    "of the ~4.1 class")
 _BLOCK_ARITHMETIC = (
     "Table 2 rounds d to an integer: 8×14d's conv2 block has 8·(256·14 + 9·14² + 14·256) = "
     "71,456 weights vs ResNet's 69,632 (+2.6%), and every later non-first block carries the "
     "same +2.6% (conv3 +7,296, conv4 +29,184, conv5 +116,736), while the four first blocks "
-    "carry 370,272 fewer weights (cheap grouped 3x3 on a narrower input)")
+    "carry 370,272 fewer (their 1x1 reduce sees fewer input channels, so the grouped "
+    "3x3's saving outweighs the wider 1x1s)")
 #: (depth, C, d) -> (evidence, corrected) of the "~25"/"~44" parameter cells off by rounding.
 _PARAMS_DEV = {
     (50, 1, 64): ("the paper's own Table 1 prints 25.5×10^6 for this very model (ResNet-50), "
