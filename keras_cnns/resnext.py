@@ -118,9 +118,10 @@ def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = 
             as in ``keras.applications``; default input (224, 224, 3).
     """
     _check_template(depth, cardinality, width, form)
-    return _resnext(depth, cardinality, width, form, name or f"resnext{depth}_{cardinality}x{width}d",
-                    include_top=include_top, input_tensor=input_tensor, input_shape=input_shape,
-                    pooling=pooling, classes=classes, classifier_activation=classifier_activation)
+    name = name or f"resnext{depth}_{cardinality}x{width}d"
+    return _resnext(depth, cardinality, width, form, name, include_top=include_top,
+                    input_tensor=input_tensor, input_shape=input_shape, pooling=pooling,
+                    classes=classes, classifier_activation=classifier_activation)
 
 
 def ResNeXt50(**kwargs) -> keras.Model:

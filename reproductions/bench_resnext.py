@@ -98,8 +98,9 @@ def main(argv=None) -> None:
         print(f"{label}: step {median:.2f} s", flush=True)
         del model
         keras.backend.clear_session()
+    cpu = platform.processor() or platform.machine()
     print(f"\nOne training step, batch {args.batch} at {args.size}x{args.size}, median of "
-          f"{args.repeats}; TensorFlow {tf.__version__}, {platform.processor() or platform.machine()}, "
+          f"{args.repeats}; TensorFlow {tf.__version__}, {cpu}, "
           f"{os.cpu_count()} CPUs, inter/intra threads "
           f"{tf.config.threading.get_inter_op_parallelism_threads()}/"
           f"{tf.config.threading.get_intra_op_parallelism_threads()} (0 = default)\n")
