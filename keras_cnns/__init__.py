@@ -15,6 +15,8 @@ from keras_cnns.residual_layers import ZeroPadShortcut
 from keras_cnns.resnet_cifar import ResNetCIFAR
 from keras_cnns.stochastic_depth import StochasticDepth, StochasticDepthResNet
 from keras_cnns.wide_resnet import WideResNet
+from keras_cnns.resnext import ResNeXt, ResNeXt50, ResNeXt101, ResNeXtCIFAR
+from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50, squeeze_excite
 from keras_cnns import training  # recipes and model registry; imports no builder
 
 __version__ = "0.1.0"
@@ -29,5 +31,7 @@ __all__ = [
     "DenseNet169", "DenseNet201", "DenseNet264", "DenseNet161",
     "profile",
     "MobileNet",
+    "ResNeXt", "ResNeXt50", "ResNeXt101", "ResNeXtCIFAR",
+    "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50", "squeeze_excite",
     "training",
 ]

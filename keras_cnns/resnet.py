@@ -68,8 +68,12 @@ def _merge(x, shortcut, name):
     return keras.layers.Activation("relu", name=f"{name}_out")(x)
 
 
-def basic_block(x, filters: int, stride: int = 1, name: str = "block", **_):
-    """Two 3x3 convolutions (Fig. 2); output ``filters`` channels."""
+def basic_block(x, filters: int, stride: int = 1, name: str = "block", stride_at: str = "1x1"):
+    """Two 3x3 convolutions (Fig. 2); output ``filters`` channels.
+
+    ``stride_at`` is accepted for a common block signature; a basic block has no 1x1, so
+    the stride is on its first 3x3 either way.
+    """
     shortcut = _shortcut(x, filters, stride, name)
     y = _conv_bn(x, filters, 3, f"{name}_1", strides=stride)
     y = _conv_bn(y, filters, 3, f"{name}_2", relu=False)
@@ -78,8 +82,12 @@ def basic_block(x, filters: int, stride: int = 1, name: str = "block", **_):
 
 def bottleneck_block(x, filters: int, stride: int = 1, name: str = "block",
                      stride_at: str = "1x1", groups: int = 1, width: int | None = None,
-                     expansion: int = EXPANSION):
-    """1x1 (``width``) -> 3x3 (``width``, ``groups``) -> 1x1 (``expansion * filters``), Fig. 5."""
+                     expansion: int = EXPANSION, excite: Callable | None = None):
+    """1x1 (``width``) -> 3x3 (``width``, ``groups``) -> 1x1 (``expansion * filters``), Fig. 5.
+
+    ``excite(y, name) -> y``, if given, recalibrates the residual branch before the addition
+    (the SE block of :mod:`keras_cnns.senet`).
+    """
     width = width or filters
     out = expansion * filters
     shortcut = _shortcut(x, out, stride, name)
@@ -87,6 +95,8 @@ def bottleneck_block(x, filters: int, stride: int = 1, name: str = "block",
     y = _conv_bn(y, width, 3, f"{name}_2", strides=stride if stride_at == "3x3" else 1,
                  groups=groups)
     y = _conv_bn(y, out, 1, f"{name}_3", relu=False)
+    if excite is not None:
+        y = excite(y, name)
     return _merge(y, shortcut, name)
 
 

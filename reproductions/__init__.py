@@ -21,6 +21,8 @@ PAPERS = {
     "wrn": "reproductions.wrn",
     "densenet": "reproductions.densenet",
     "stochastic-depth": "reproductions.stochastic_depth",
+    "resnext": "reproductions.resnext",
+    "senet": "reproductions.senet",
 }
 
 

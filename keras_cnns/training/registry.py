@@ -170,3 +170,10 @@ for _depth, _k in ((40, 12), (100, 12), (100, 24)):
 for _depth, _k in ((22, 4), (100, 12), (250, 24), (190, 40)):
     register(f"densenet-bc-{_depth}-{_k}", "densenet", accepts_dropout=True)(
         _cifar("DenseNetBC", depth=_depth, k=_k))
+
+
+# --- ResNeXt (issue 4) ---------------------------------------------------------------------
+
+for _depth, _c, _d in ((11, 2, 4), (29, 8, 64), (29, 16, 64)):
+    register(f"resnext-{_depth}-{_c}x{_d}d", "resnext")(
+        _cifar("ResNeXtCIFAR", depth=_depth, cardinality=_c, width=_d))

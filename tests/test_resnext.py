@@ -1,0 +1,144 @@
+"""ResNeXt and SE builders: Fig. 3's equivalence of forms (a), (b), (c), the template's
+structure, and the bad-argument rules."""
+
+import keras
+import numpy as np
+import pytest
+
+import keras_cnns
+from keras_cnns import resnext, senet
+
+C, D, FILTERS = 4, 3, 8  # one block: 16 -> 32 channels, bottleneck width C*D = 12
+
+
+def _block_model(form, stride=2, excite=None, channels=16):
+    inputs = keras.Input((8, 8, channels))
+    outputs = resnext.resnext_block(inputs, FILTERS, stride, "blk", cardinality=C,
+                                    width=C * D, form=form, excite=excite)
+    return keras.Model(inputs, outputs, name=f"form_{form}")
+
+
+def _randomise(model, seed=0):
+    """Random weights everywhere, including BN moving statistics (variance > 0)."""
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        weights = [rng.normal(scale=0.3, size=w.shape) for w in layer.get_weights()]
+        if isinstance(layer, keras.layers.BatchNormalization):
+            weights[3] = np.abs(weights[3]) + 0.5  # moving variance
+        layer.set_weights([np.asarray(w, "float32") for w in weights])
+
+
+@pytest.mark.parametrize("stride, excite", [(2, None), (1, None), (2, senet.excitation(4))],
+                         ids=["projection", "identity", "with-SE"])
+def test_forms_a_b_c_are_equivalent(stride, excite):
+    """Xie et al. Fig. 3: the weights of (c) copied into (a) and (b) give the same outputs."""
+    channels = 16 if stride == 2 else 4 * FILTERS
+    models = {form: _block_model(form, stride, excite, channels) for form in "abc"}
+    _randomise(models["c"])
+    x = np.random.default_rng(1).normal(size=(2, 8, 8, channels)).astype("float32")
+    reference = models["c"](x, training=False).numpy()
+    for form in "ab":
+        resnext.copy_weights(models["c"], models[form])
+        ours = models[form](x, training=False).numpy()
+        np.testing.assert_allclose(ours, reference, rtol=1e-4, atol=1e-4 * np.abs(reference).max())
+    # a test that cannot fail is a defect: a wrong slice must break the equality
+    bad = models["a"].get_layer("blk_path1_2_conv")
+    bad.set_weights([w[..., ::-1] for w in bad.get_weights()])
+    assert not np.allclose(models["a"](x, training=False).numpy(), reference, atol=1e-3)
+
+
+def test_forms_have_the_same_complexity():
+    stats = {form: keras_cnns.profile(_block_model(form)) for form in "abc"}
+    assert len({s.total("trainable") for s in stats.values()}) == 1
+    assert len({s.macs for s in stats.values()}) == 1
+
+
+def test_forms_whole_network_equivalent():
+    """copy_weights over a whole (small) net: ResNeXt-11 CIFAR template, C=2, d=4."""
+    kwargs = dict(depth=11, cardinality=2, width=4, input_shape=(16, 16, 3), classes=5,
+                  classifier_activation=None)
+    c = keras_cnns.ResNeXtCIFAR(form="c", **kwargs)
+    a = keras_cnns.ResNeXtCIFAR(form="a", **kwargs)
+    _randomise(c, seed=3)
+    resnext.copy_weights(c, a)
+    x = np.random.default_rng(2).normal(size=(2, 16, 16, 3)).astype("float32")
+    reference = c(x, training=False).numpy()
+    np.testing.assert_allclose(a(x, training=False).numpy(), reference, rtol=1e-4,
+                               atol=1e-4 * np.abs(reference).max())
+
+
+def test_copy_weights_names_a_missing_source():
+    other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, name="odd")])
+    with pytest.raises(ValueError, match="No source for layer 'odd'"):
+        resnext.copy_weights(_block_model("c"), other)
+
+
+def test_template_structure():
+    model = keras_cnns.ResNeXt(50, 32, 4, input_shape=(64, 64, 3), classes=10)
+    assert model.name == "resnext50_32x4d"
+    first = model.get_layer("conv3_block1_2_conv")
+    assert (first.groups, first.filters, first.strides) == (32, 256, (2, 2))
+    assert model.get_layer("conv3_block1_1_conv").strides == (1, 1)  # the 3x3 carries the stride
+    assert model.get_layer("conv5_block3_3_conv").filters == 2048
+    assert model.get_layer("conv2_block1_0_conv").filters == 256  # projection shortcut
+    assert "conv2_block2_0_conv" not in {layer.name for layer in model.layers}
+    assert model.output.shape == (None, 10)
+
+
+def test_form_a_and_b_layer_names():
+    a, b = _block_model("a"), _block_model("b")
+    names_a, names_b = {layer.name for layer in a.layers}, {layer.name for layer in b.layers}
+    assert {"blk_aggregate", f"blk_path{C}_3_conv"} <= names_a
+    assert {"blk_concat", "blk_3_conv"} <= names_b and "blk_path1_3_conv" not in names_b
+
+
+def test_cifar_template():
+    model = keras_cnns.ResNeXtCIFAR(29, 8, 64)
+    assert model.input.shape == (None, 32, 32, 3) and model.output.shape == (None, 10)
+    assert model.get_layer("conv1_conv").kernel_size == (3, 3)
+    assert model.get_layer("conv2_block1_2_conv").filters == 512
+    assert model.get_layer("conv4_block3_3_conv").filters == 1024
+    assert model.get_layer("conv4_block1_2_conv").strides == (2, 2)
+    keras.backend.clear_session()
+
+
+def test_se_resnet_structure():
+    model = keras_cnns.SEResNet(50, input_shape=(64, 64, 3))
+    assert model.get_layer("conv2_block1_se_reduce").units == 16
+    assert model.get_layer("conv5_block3_se_expand").units == 2048
+    assert model.get_layer("conv3_block1_1_conv").strides == (2, 2)  # released SE-ResNet
+    assert model.get_layer("conv5_block3_se_scale").output.shape[-1] == 2048
+    se = keras_cnns.SEResNeXt(50, input_shape=(64, 64, 3))
+    assert se.get_layer("conv4_block1_se_reduce").units == 64
+    assert se.get_layer("conv4_block1_2_conv").groups == 32
+
+
+def test_squeeze_excite_on_any_tensor():
+    inputs = keras.Input((5, 5, 32))
+    outputs = keras_cnns.squeeze_excite(inputs, ratio=8, name="x")
+    model = keras.Model(inputs, outputs)
+    x = np.ones((1, 5, 5, 32), "float32")
+    y = model(x).numpy()
+    assert y.shape == x.shape and np.all((y > 0) & (y < 1))  # ones scaled by sigmoid gates
+    assert keras_cnns.profile(model).weights == 32 * 4 + 4 * 32
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: keras_cnns.ResNeXt(34), "Received: depth=34"),
+    (lambda: keras_cnns.ResNeXt(50, cardinality=0), "Received: cardinality=0"),
+    (lambda: keras_cnns.ResNeXt(50, width=0), "Received: width=0"),
+    (lambda: keras_cnns.ResNeXt(50, form="d"), "Received: form='d'"),
+    (lambda: resnext.resnext_block(keras.Input((8, 8, 16)), 8, cardinality=5, width=12),
+     "cardinality must divide the group width .* Received: cardinality=5"),
+    (lambda: keras_cnns.ResNeXtCIFAR(30), "9n\\+2.* Received: depth=30"),
+    (lambda: keras_cnns.ResNeXtCIFAR(29, width=-1), "Received: width=-1"),
+    (lambda: keras_cnns.SEResNet(34), "Received: depth=34"),
+    (lambda: keras_cnns.SEResNet(50, ratio=3), "r must divide .* Received: ratio=3"),
+    (lambda: keras_cnns.SEResNeXt(152), "Received: depth=152"),
+    (lambda: keras_cnns.squeeze_excite(keras.Input((4, 4, 24)), ratio=16),
+     "r must divide the block's 24 channels. Received: ratio=16"),
+    (lambda: keras_cnns.ResNeXt(50, pooling="min", include_top=False), "Received: pooling='min'"),
+])
+def test_bad_arguments(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
