@@ -56,7 +56,7 @@ FAMILIES = {
     "WRN": ("wrn-10-1", 32, 10),
     "DenseNet-BC": ("densenet-bc-22-4", 32, 10),
     "MobileNet": ("mobilenet-0.25", 32, 10),
-    "ResNeXt": ("resnext-11-2x4d", 32, 10),
+    "ResNeXt": ("resnext-11-2x4d-b", 32, 10),
 }
 
 

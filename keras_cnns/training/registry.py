@@ -177,3 +177,8 @@ for _depth, _k in ((22, 4), (100, 12), (250, 24), (190, 40)):
 for _depth, _c, _d in ((11, 2, 4), (29, 8, 64), (29, 16, 64)):
     register(f"resnext-{_depth}-{_c}x{_d}d", "resnext")(
         _cifar("ResNeXtCIFAR", depth=_depth, cardinality=_c, width=_d))
+# Form (b), early concatenation: the same function as form (c) (tests/test_resnext.py), without
+# grouped convolutions, whose gradients are slow on TensorFlow's CPU build (a learning test of
+# resnext-11-2x4d takes minutes there).
+register("resnext-11-2x4d-b", "resnext")(
+    _cifar("ResNeXtCIFAR", depth=11, cardinality=2, width=4, form="b"))
