@@ -36,3 +36,10 @@ def deepest(model: keras.Model, counts=None) -> int:
     """Largest :func:`path_depths` value of the model (its depth in the papers' sense)."""
     depths = path_depths(model) if counts is None else path_depths(model, counts)
     return max(depths.values())
+
+
+def stage_blocks(model: keras.Model, stage: int) -> list[str]:
+    """Block names (``block1``, ``block2``, ...) of stage ``conv<stage>`` of a ResNet-style model."""
+    prefix = f"conv{stage}_block"
+    return sorted({layer.name.split("_")[1] for layer in model.layers
+                   if layer.name.startswith(prefix)})

@@ -16,18 +16,16 @@ import argparse
 import os
 import pathlib
 import platform
-import statistics
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tabulate import tabulate  # noqa: E402
 
 import keras_cnns  # noqa: E402
+from reproductions._timing import time_forward  # noqa: E402
 from reproductions.mobilenet import MODELS  # noqa: E402
 
 BASELINE = "1.0 MobileNet-224"
@@ -35,20 +33,6 @@ DEFAULT_MODELS = ("1.0 MobileNet-224", "0.75 MobileNet-224", "0.5 MobileNet-224"
                   "0.25 MobileNet-224", "1.0 MobileNet-192", "1.0 MobileNet-160",
                   "1.0 MobileNet-128", "Conv MobileNet")
 DEFAULT_OUTPUT = pathlib.Path(__file__).resolve().parent.parent / "results" / "mobilenet_latency.md"
-
-
-def time_forward(model: keras.Model, batch: int, repeats: int) -> float:
-    """Median seconds of one inference forward pass of ``batch`` random images."""
-    size = model.input.shape[1:]
-    images = tf.constant(np.random.default_rng(0).uniform(size=(batch, *size)).astype("float32"))
-    forward = tf.function(lambda x: model(x, training=False))
-    forward(images).numpy()  # trace and warm up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        forward(images).numpy()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def measure(names=DEFAULT_MODELS, batches=(1, 32), repeats: int = 5) -> list[dict]:

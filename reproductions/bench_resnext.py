@@ -25,6 +25,7 @@ import tensorflow as tf  # noqa: E402
 from tabulate import tabulate  # noqa: E402
 
 import keras_cnns  # noqa: E402
+from reproductions._timing import time_forward  # noqa: E402
 
 MODELS = {
     "c": ("ResNeXt-50 32x4d, form (c) grouped conv", dict(cardinality=32, width=4, form="c")),
@@ -59,20 +60,6 @@ def time_step(model: keras.Model, batch: int, repeats: int) -> tuple[float, floa
         step(images, labels).numpy()
         times.append(time.perf_counter() - start)
     return first, statistics.median(times)
-
-
-def time_forward(model: keras.Model, batch: int, repeats: int) -> float:
-    """Median seconds of one inference forward pass (after a trace + warm-up call)."""
-    images = tf.constant(np.random.default_rng(0).uniform(
-        size=(batch, *model.input.shape[1:])).astype("float32"))
-    forward = tf.function(lambda x: model(x, training=False))
-    forward(images).numpy()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        forward(images).numpy()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv=None) -> None:

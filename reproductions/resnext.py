@@ -6,6 +6,7 @@ complexity) and the CIFAR ResNeXt-29 rows (``../shared/seeds/003_*.txt``, ``004_
 
 from __future__ import annotations
 
+from reproductions._graph import stage_blocks
 from reproductions._models import built
 from reproductions.cells import Deviation, Published, check_table
 
@@ -192,10 +193,8 @@ def _setting(model, ours: dict, row: str) -> None:
 
 
 def _template_layout(column: str, model, ours: dict) -> None:
-    names = {layer.name for layer in model.layers}
     for index, stage in enumerate(STAGES, start=2):
-        blocks = sorted({name.split("_")[1] for name in names
-                         if name.startswith(f"conv{index}_block")})
+        blocks = stage_blocks(model, index)
         ours[(f"{stage} blocks", column)] = len(blocks)
         for conv, ordinal in enumerate(_ORDINAL, start=1):
             filters = {model.get_layer(f"conv{index}_{b}_{conv}_conv").filters for b in blocks}

@@ -5,6 +5,7 @@ SE-ResNeXt-50 32x4d), parameters and GFLOPs of ResNet-50 vs SE-ResNet-50, the le
 
 from __future__ import annotations
 
+from reproductions._graph import stage_blocks
 from reproductions._models import built
 from reproductions.cells import Deviation, Published, check_table
 
@@ -111,10 +112,8 @@ def _gflops(stats) -> int:
 
 
 def _architecture_figures(column: str, model, ours: dict) -> None:
-    names = {layer.name for layer in model.layers}
     for index, stage in enumerate(STAGES, start=2):
-        blocks = sorted({name.split("_")[1] for name in names
-                         if name.startswith(f"conv{index}_block")})
+        blocks = stage_blocks(model, index)
         ours[(f"{stage} blocks", column)] = len(blocks)
         first = {model.get_layer(f"conv{index}_{b}_1_conv").filters for b in blocks}
         ours[(f"{stage} 1st conv filters", column)] = first.pop() if len(first) == 1 else -1
