@@ -9,6 +9,7 @@ import keras
 
 import keras_cnns
 from keras_cnns.vgg import CONFIGS
+from reproductions._models import built
 from reproductions.cells import Deviation, Published, check_table
 
 KEY = "vgg"
@@ -121,14 +122,12 @@ def _weight_layers(model: keras.Model) -> int:
 
 
 def tables():
-    table1, table2 = {}, {}
+    table1, table2, profiles = {}, {}, {}
     for config in CONFIGS:
-        model = keras_cnns.VGG(config)
+        model, profiles[config] = built("VGG", config=config)
         table1[(config, "weight layers")] = _weight_layers(model)
-        table2[(config, "params")] = keras_cnns.profile(model).params
-        if config == "D":
-            vgg16 = keras_cnns.profile(model)
-        keras.backend.clear_session()
+        table2[(config, "params")] = profiles[config].params
+    vgg16 = profiles["D"]
 
     layers = {layer.name: layer for layer in vgg16.layers}
     lecture = {}
