@@ -1,37 +1,50 @@
-"""keras-cnns: Keras 3 builders of the classic CNN papers, with their complexity checked."""
+"""keras-cnns: Keras 3 builders of the classic CNN papers, with their published tables
+reproduced and checked.
 
+Builders take the paper's arguments, then the keras.applications head arguments
+(:mod:`keras_cnns.contract`). Every model is also reachable by name through the registry:
+``keras_cnns.list_models()``, ``keras_cnns.create_model("wrn-28-10")``,
+``keras_cnns.model_info("resnet-50")``; ``keras_cnns.feature_extractor`` gives a backbone's
+stage outputs; ``keras_cnns.profile`` counts parameters, multiply-adds and activations.
+"""
+
+from keras_cnns.registry import create_model, list_models, model_info  # noqa: I001
 from keras_cnns.complexity import profile
-from keras_cnns.layers import LocalResponseNormalization
-from keras_cnns.mobilenet import MobileNet
+from keras_cnns.features import feature_extractor
+from keras_cnns.layers import LocalResponseNormalization, StochasticDepth, ZeroPadShortcut
+from keras_cnns.blocks import squeeze_excite
+
+# Families, in the order their names are resolved (each module registers itself).
 from keras_cnns.vgg import VGG, VGG11, VGG13, VGG16, VGG19
 from keras_cnns.lenet import LeNet5
 from keras_cnns.alexnet import AlexNet, ZFNet
 from keras_cnns.googlenet import GoogLeNet
 from keras_cnns.resnet import ResNet, ResNet18, ResNet34, ResNet50, ResNet101, ResNet152
+from keras_cnns.resnet_cifar import ResNetCIFAR
+from keras_cnns.preact_resnet import PreActResNet
+from keras_cnns.wide_resnet import WideResNet
+from keras_cnns.stochastic_depth import StochasticDepthResNet
 from keras_cnns.densenet import (DenseNet, DenseNet121, DenseNet161, DenseNet169, DenseNet201,
                                  DenseNet264, DenseNetBC, DenseNetImageNet)
-from keras_cnns.preact_resnet import PreActResNet
-from keras_cnns.residual_layers import ZeroPadShortcut
-from keras_cnns.resnet_cifar import ResNetCIFAR
-from keras_cnns.stochastic_depth import StochasticDepth, StochasticDepthResNet
-from keras_cnns.wide_resnet import WideResNet
 from keras_cnns.resnext import ResNeXt, ResNeXt50, ResNeXt101, ResNeXtCIFAR
-from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50, squeeze_excite
-from keras_cnns import training  # recipes and model registry; imports no builder
+from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50
+from keras_cnns.mobilenet import MobileNet
+from keras_cnns.tiny_nets import TinyCNN
+from keras_cnns import training  # recipes and the training engine; imports no builder
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "create_model", "list_models", "model_info", "feature_extractor", "profile",
+    "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut", "squeeze_excite",
     "VGG", "VGG11", "VGG13", "VGG16", "VGG19",
     "LeNet5", "AlexNet", "ZFNet", "GoogLeNet",
     "ResNet", "ResNet18", "ResNet34", "ResNet50", "ResNet101", "ResNet152",
-    "LocalResponseNormalization",
-    "ResNetCIFAR", "PreActResNet", "WideResNet", "StochasticDepthResNet", "StochasticDepth",
-    "ZeroPadShortcut", "DenseNet", "DenseNetBC", "DenseNetImageNet", "DenseNet121",
-    "DenseNet169", "DenseNet201", "DenseNet264", "DenseNet161",
-    "profile",
-    "MobileNet",
+    "ResNetCIFAR", "PreActResNet", "WideResNet", "StochasticDepthResNet",
+    "DenseNet", "DenseNetBC", "DenseNetImageNet", "DenseNet121", "DenseNet169", "DenseNet201",
+    "DenseNet264", "DenseNet161",
     "ResNeXt", "ResNeXt50", "ResNeXt101", "ResNeXtCIFAR",
-    "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50", "squeeze_excite",
+    "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50",
+    "MobileNet", "TinyCNN",
     "training",
 ]

@@ -22,8 +22,12 @@ from __future__ import annotations
 
 import keras
 
-from keras_cnns import _common
+from keras_cnns import registry
+from keras_cnns.arguments import check_bool, check_rate, fail
+from keras_cnns.contract import Head, global_pooling
 from keras_cnns.layers import LocalResponseNormalization
+
+PAPER = ("Szegedy et al., Going Deeper with Convolutions, CVPR 2015 (arXiv:1409.4842)")
 
 #: Table 1, inception rows: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
 INCEPTION = {
@@ -76,31 +80,36 @@ def aux_classifier(x, classes: int, classifier_activation, name: str):
                               name=f"{name}_predictions")(x)
 
 
-def GoogLeNet(include_top: bool = True, input_tensor=None, input_shape=None, pooling=None,
-              classes: int = 1000, classifier_activation="softmax", aux_logits: bool = False,
-              dropout: float = 0.4, name: str = "googlenet") -> keras.Model:
+@registry.register("googlenet", paper=PAPER, reproduction="googlenet",
+                   input_shape=(224, 224, 3), classes=1000, names=["googlenet"],
+                   models=["googlenet"], aliases={"inception-v1": "googlenet"})
+def GoogLeNet(aux_logits: bool = False, dropout: float = 0.4, *, include_top: bool = True,
+              weights=None, input_tensor=None, input_shape=None, pooling=None,
+              classes: int = 1000, classifier_activation="softmax",
+              name: str | None = None) -> keras.Model:
     """Build GoogLeNet (Inception v1) of Table 1.
 
     Args:
+        aux_logits: also return the two auxiliary classifiers (needs ``include_top=True``);
+            compile with ``loss_weights=AUX_LOSS_WEIGHTS``.
+        dropout: rate before the linear layer, in [0, 1) (40% in Table 1).
         include_top: add average pool 7x7, dropout and the linear layer; needs 224x224 inputs.
+        weights: ``None`` or the path of a ``.weights.h5`` file.
         input_tensor, input_shape: as in ``keras.applications``; default (224, 224, 3).
-            Without the head any size of at least 32x32 works.
+            Without the top any size of at least 32x32 works.
         pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
         classes: outputs of the linear layer (and of the auxiliary classifiers).
         classifier_activation: activation of the classifiers (``None`` for logits).
-        aux_logits: also return the two auxiliary classifiers (needs ``include_top=True``);
-            compile with ``loss_weights=AUX_LOSS_WEIGHTS``.
-        dropout: rate before the linear layer (40% in Table 1).
+        name: the model's name (default ``googlenet``).
     """
-    _common.check_head(include_top, pooling, classes, classifier_activation)
+    check_bool("aux_logits", aux_logits)
+    check_rate("dropout", dropout)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
     if aux_logits and not include_top:
-        raise ValueError("GoogLeNet's auxiliary classifiers are part of the top: aux_logits=True "
-                         "needs include_top=True. Received: include_top=False")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
-    inputs, x = _common.model_input(input_shape, input_tensor, (224, 224, 3), min_size=32,
-                                    fixed_size=224 if include_top else None,
-                                    model_name="GoogLeNet")
+        fail("GoogLeNet's auxiliary classifiers are part of the top: aux_logits=True needs "
+             "include_top=True.", "include_top", include_top)
+    inputs, x = head.inputs((224, 224, 3), min_size=32, fixed_size=224, model_name="GoogLeNet")
     x = _conv(x, 64, 7, "conv1_7x7", strides=2)
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_3x3")(x)
     x = LocalResponseNormalization(name="pool1_norm")(x)
@@ -122,7 +131,7 @@ def GoogLeNet(include_top: bool = True, input_tensor=None, input_shape=None, poo
         x = keras.layers.Flatten(name="flatten")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name="dropout")(x)
-        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = head.predictions(x)
     else:
-        x = _common.feature_pooling(x, pooling)
-    return keras.Model(inputs, [x, *aux] if aux_logits else x, name=name)
+        x = global_pooling(x, pooling)
+    return head.model(inputs, [x, *aux] if aux_logits else x, "googlenet")

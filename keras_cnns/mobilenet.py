@@ -26,7 +26,14 @@ from __future__ import annotations
 
 import keras
 
-from keras_cnns import _common
+from keras_cnns import registry
+from keras_cnns.arguments import check_bool, check_number, check_rate, fail, is_int
+from keras_cnns.blocks import StageSpec, batch_norm, conv_norm_act, run_stages
+from keras_cnns.contract import Head
+
+PAPER = ("Howard et al., MobileNets: Efficient Convolutional Neural Networks for Mobile Vision "
+         "Applications, 2017 (arXiv:1704.04861)")
+PRESET = "keras-default-bn"
 
 #: Table 1 of the paper after the first convolution: one (stride, filters) pair per depthwise
 #: separable layer, rows "Conv dw / s<stride>" + "Conv / s1 1x1x M x <filters>".
@@ -49,45 +56,60 @@ def scaled_channels(filters: int, alpha: float) -> int:
     return max(MIN_DEPTH, int(filters * alpha))
 
 
-def _conv_bn_relu(x, filters: int, kernel: int, stride: int, name: str):
-    x = keras.layers.Conv2D(filters, kernel, strides=stride, padding="same", use_bias=False,
-                            name=name)(x)
-    x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
-    return keras.layers.ReLU(name=f"{name}_relu")(x)
+def separable_block(x, filters: int, strides: int, *, name: str):
+    """Fig. 3 right: 3x3 depthwise + BN + ReLU, then 1x1 pointwise + BN + ReLU; ``name`` is
+    the layer number (``conv_dw_<n>``, ``conv_pw_<n>``)."""
+    x = keras.layers.DepthwiseConv2D(3, strides=strides, padding="same", use_bias=False,
+                                     name=f"conv_dw_{name}")(x)
+    x = batch_norm(x, name=f"conv_dw_{name}_bn", preset=PRESET)
+    x = keras.layers.Activation("relu", name=f"conv_dw_{name}_relu")(x)
+    return conv_norm_act(x, filters, 1, name=f"conv_pw_{name}", conv_name=f"conv_pw_{name}",
+                         preset=PRESET)
 
 
-def separable_block(x, filters: int, stride: int, block: int):
-    """Fig. 3 right: 3x3 depthwise + BN + ReLU, then 1x1 pointwise + BN + ReLU."""
-    x = keras.layers.DepthwiseConv2D(3, strides=stride, padding="same", use_bias=False,
-                                     name=f"conv_dw_{block}")(x)
-    x = keras.layers.BatchNormalization(name=f"conv_dw_{block}_bn")(x)
-    x = keras.layers.ReLU(name=f"conv_dw_{block}_relu")(x)
-    return _conv_bn_relu(x, filters, 1, 1, f"conv_pw_{block}")
-
-
-def full_conv_block(x, filters: int, stride: int, block: int):
+def full_conv_block(x, filters: int, strides: int, *, name: str):
     """Fig. 3 left (Conv MobileNet, Table 4): one full 3x3 conv + BN + ReLU."""
-    return _conv_bn_relu(x, filters, 3, stride, f"conv_full_{block}")
+    return conv_norm_act(x, filters, 3, strides=strides, name=f"conv_full_{name}",
+                         conv_name=f"conv_full_{name}", preset=PRESET)
 
 
-def _check_args(alpha, resolution, dropout) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha <= 1:
-        raise ValueError("MobileNet's width multiplier alpha must be in (0, 1] (Howard et al. "
-                         f"2017, Sec. 3.3). Received: alpha={alpha!r}")
-    if resolution is not None:
-        if (isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 32
-                or resolution % 32):
-            raise ValueError("MobileNet's resolution must be a multiple of 32 and at least 32 "
-                             "(five stride-2 layers). Received: "
-                             f"resolution={resolution!r}")
-    if not isinstance(dropout, (int, float)) or not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+def body_stages(alpha: float, shallow: bool) -> tuple[StageSpec, ...]:
+    """Table 1's separable layers as one-block stages named by their layer number."""
+    return tuple(StageSpec(str(number), 1, scaled_channels(filters, alpha), stride)
+                 for number, (stride, filters) in enumerate(SEPARABLE_LAYERS, start=1)
+                 if not (shallow and number in SHALLOW_REMOVED))
 
 
+def _check_args(alpha, resolution, shallow, separable, dropout) -> None:
+    check_number("alpha", alpha, 0.0, 1.0, low_open=True,
+                 rule="MobileNet's width multiplier alpha must be in (0, 1] (Howard et al. "
+                      "2017, Sec. 3.3).")
+    if resolution is not None and (not is_int(resolution) or resolution < 32 or resolution % 32):
+        fail("MobileNet's resolution must be a multiple of 32 and at least 32 (five stride-2 "
+             "layers).", "resolution", resolution)
+    check_bool("shallow", shallow)
+    check_bool("separable", separable)
+    check_rate("dropout", dropout)
+
+
+@registry.register(
+    "mobilenet", paper=PAPER, reproduction="mobilenet", input_shape=(224, 224, 3),
+    classes=1000,
+    names=[registry.name("mobilenet-{alpha}-{resolution}",
+                         convert={"alpha": float, "resolution": int}),
+           registry.name("shallow-mobilenet-{alpha}-{resolution}", shallow=True,
+                         convert={"alpha": float, "resolution": int}),
+           registry.name("conv-mobilenet-{alpha}-{resolution}", separable=False,
+                         convert={"alpha": float, "resolution": int})],
+    models=[f"mobilenet-{a}-{r}" for a in ("1.0", "0.75", "0.5", "0.25")
+            for r in (224, 192, 160, 128)]
+    + ["shallow-mobilenet-1.0-224", "conv-mobilenet-1.0-224"],
+    aliases={"mobilenet": "mobilenet-1.0-224", "mobilenet-v1": "mobilenet-1.0-224",
+             **{f"mobilenet-{a}": f"mobilenet-{a}-224" for a in ("1.0", "0.75", "0.5", "0.25")}})
 def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool = False,
-              separable: bool = True, include_top: bool = True, input_tensor=None,
-              input_shape=None, pooling=None, classes: int = 1000,
-              classifier_activation="softmax", dropout: float = 1e-3,
+              separable: bool = True, dropout: float = 1e-3, *, include_top: bool = True,
+              weights=None, input_tensor=None, input_shape=None, pooling=None,
+              classes: int = 1000, classifier_activation="softmax",
               name: str | None = None) -> keras.Model:
     """MobileNet of Table 1, with the width and resolution multipliers of Sec. 3.3.
 
@@ -97,31 +119,28 @@ def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool =
             192, 160 and 128. ``None`` means 224, or the size of ``input_shape``.
         shallow: Shallow MobileNet of Table 5 (separable layers 7-11 removed).
         separable: ``False`` builds Conv MobileNet of Table 4 (full 3x3 convolutions).
-        include_top: add the average pool and the fully-connected classifier.
-        input_tensor, input_shape: as in ``keras.applications``; at least 32x32.
-        pooling: ``None``, ``"avg"`` or ``"max"`` when ``include_top=False``.
-        classes, classifier_activation: the classifier's outputs and activation.
         dropout: dropout rate before the classifier (1e-3: the reference keeps 0.999).
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as in ``keras.applications``; at least 32x32.
     """
-    _check_args(alpha, resolution, dropout)
-    _common.check_head(include_top, pooling, classes, classifier_activation)
+    _check_args(alpha, resolution, shallow, separable, dropout)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
     if resolution is not None and (input_shape is not None or input_tensor is not None):
-        shape = tuple(input_tensor.shape[1:] if input_tensor is not None else input_shape)
-        if len(shape) == 3 and tuple(shape[:2]) != (resolution, resolution):
-            raise ValueError("MobileNet's resolution and input shape must agree (pass one of "
-                             f"them). Received: resolution={resolution}, input_shape={shape}")
+        shape = head.shape((resolution, resolution, 3))
+        if tuple(shape[:2]) != (resolution, resolution):
+            fail("MobileNet's resolution and input shape must agree (pass one of them).",
+                 "input_shape", shape)
     size = resolution or 224
-    inputs, x = _common.model_input(input_shape, input_tensor, (size, size, 3), min_size=32,
-                                    model_name="MobileNet")
+    inputs, x = head.inputs((size, size, 3), min_size=32, model_name="MobileNet")
     stride, filters = FIRST_CONV
-    x = _conv_bn_relu(x, scaled_channels(filters, alpha), 3, stride, "conv1")
-    block_fn = separable_block if separable else full_conv_block
-    for block, (stride, filters) in enumerate(SEPARABLE_LAYERS, start=1):
-        if shallow and block in SHALLOW_REMOVED:
-            continue
-        x = block_fn(x, scaled_channels(filters, alpha), stride, block)
-    x = _common.pooled_head(x, include_top, pooling, classes, classifier_activation, dropout)
-    return keras.Model(inputs, x, name=name or _default_name(alpha, size, shallow, separable))
+    x = conv_norm_act(x, scaled_channels(filters, alpha), 3, strides=stride, name="conv1",
+                      conv_name="conv1", preset=PRESET)
+    x = run_stages(x, body_stages(alpha, shallow),
+                   separable_block if separable else full_conv_block,
+                   block_name=lambda spec, index, number: spec.name)
+    x = head.classifier(x, dropout)
+    return head.model(inputs, x, _default_name(alpha, size, shallow, separable))
 
 
 def _default_name(alpha: float, size: int, shallow: bool, separable: bool) -> str:

@@ -4,9 +4,12 @@ Recognition", CVPR 2016, arXiv:1512.03385), Table 1: depths 18, 34, 50, 101, 152
 conv1 7x7/2 (64) -> 3x3/2 max-pool -> stages conv2_x..conv5_x of basic blocks (3x3, 3x3;
 depths 18/34) or bottleneck blocks (1x1, 3x3, 1x1 with 4x expansion; depths 50/101/152)
 -> global average pool -> 1000-d fc -> soft-max. Stages 3-5 halve the size in their first
-block. Shortcuts are identities, except where the shape changes: there a 1x1 projection
-with batch norm (the paper's option B, Sec. 3.3). Batch norm follows every convolution and
-precedes the ReLU; the last ReLU of a block comes after the addition (Fig. 2, Fig. 5).
+block. Batch norm follows every convolution and precedes the ReLU; the last ReLU of a block
+comes after the addition (Fig. 2, Fig. 5).
+
+Shortcuts (Sec. 3.3): identities where the shape is kept; where it changes, ``shortcut="A"``
+zero-pads the extra channels (no parameters), ``"B"`` projects with a 1x1 convolution and
+batch norm, ``"C"`` projects on every shortcut (Table 3 compares the three on ResNet-34).
 
 Stride placement: ``stride_at="1x1"`` (the default) puts a downsampling block's stride on
 its first 1x1 convolution, as the paper's released models and ``keras.applications`` do;
@@ -19,18 +22,25 @@ Departures, named: convolutions have no bias (each is followed by batch norm, wh
 plays that role; the paper's count and keras.applications' bias-carrying convs differ only
 by these biases).
 
-Extension points (ResNeXt, SE-ResNet): ``_resnet`` takes any ``block`` function with the
-signature of :func:`bottleneck_block`; ``bottleneck_block`` has ``groups`` and ``width``
-(the 3x3 convolution's channels) for grouped bottlenecks.
+Extension point: :func:`imagenet_resnet` builds the template (stem, stages, classifier) with
+any block of the signature of :func:`keras_cnns.blocks.bottleneck_block`; ResNeXt and
+SE-ResNet use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import keras
 
-from keras_cnns import _common
+from keras_cnns import registry
+from keras_cnns.arguments import check_choice
+from keras_cnns.blocks import (SHORTCUTS, STRIDE_PLACEMENTS, StageSpec, basic_block,
+                               bottleneck_block, conv_norm_act, run_stages)
+from keras_cnns.contract import Head, variant
+
+PAPER = ("He, Zhang, Ren & Sun, Deep Residual Learning for Image Recognition, CVPR 2016 "
+         "(arXiv:1512.03385)")
 
 #: Table 1: blocks per stage conv2_x..conv5_x, and whether the blocks are bottlenecks.
 DEPTHS: dict[int, tuple[tuple[int, int, int, int], bool]] = {
@@ -44,122 +54,72 @@ DEPTHS: dict[int, tuple[tuple[int, int, int, int], bool]] = {
 #: Table 1: the base width of each stage (a bottleneck's output is 4x this).
 STAGE_WIDTHS = (64, 128, 256, 512)
 EXPANSION = 4
-STRIDE_PLACEMENTS = ("1x1", "3x3")
-BN_EPSILON = 1.001e-5
 
 
-def _conv_bn(x, filters, kernel, name, strides=1, groups=1, relu=True):
-    x = keras.layers.Conv2D(filters, kernel, strides=strides, padding="same", groups=groups,
-                            use_bias=False, name=f"{name}_conv")(x)
-    x = keras.layers.BatchNormalization(epsilon=BN_EPSILON, name=f"{name}_bn")(x)
-    if relu:
-        x = keras.layers.Activation("relu", name=f"{name}_relu")(x)
-    return x
+def stage_specs(blocks: Sequence[int], widths: Sequence[int] = STAGE_WIDTHS) -> tuple[StageSpec, ...]:
+    """Table 1's stages conv2..conv5 (stride 2 in the first block of conv3..conv5)."""
+    return tuple(StageSpec(f"conv{index}", n, width, 1 if index == 2 else 2)
+                 for index, (n, width) in enumerate(zip(blocks, widths), start=2))
 
 
-def _shortcut(x, filters, stride, name):
-    if stride == 1 and x.shape[-1] == filters:
-        return x
-    return _conv_bn(x, filters, 1, f"{name}_0", strides=stride, relu=False)
-
-
-def _merge(x, shortcut, name):
-    x = keras.layers.Add(name=f"{name}_add")([shortcut, x])
-    return keras.layers.Activation("relu", name=f"{name}_out")(x)
-
-
-def basic_block(x, filters: int, stride: int = 1, name: str = "block", stride_at: str = "1x1"):
-    """Two 3x3 convolutions (Fig. 2); output ``filters`` channels.
-
-    ``stride_at`` is accepted for a common block signature; a basic block has no 1x1, so
-    the stride is on its first 3x3 either way.
-    """
-    shortcut = _shortcut(x, filters, stride, name)
-    y = _conv_bn(x, filters, 3, f"{name}_1", strides=stride)
-    y = _conv_bn(y, filters, 3, f"{name}_2", relu=False)
-    return _merge(y, shortcut, name)
-
-
-def bottleneck_block(x, filters: int, stride: int = 1, name: str = "block",
-                     stride_at: str = "1x1", groups: int = 1, width: int | None = None,
-                     expansion: int = EXPANSION, excite: Callable | None = None):
-    """1x1 (``width``) -> 3x3 (``width``, ``groups``) -> 1x1 (``expansion * filters``), Fig. 5.
-
-    ``excite(y, name) -> y``, if given, recalibrates the residual branch before the addition
-    (the SE block of :mod:`keras_cnns.senet`).
-    """
-    width = width or filters
-    out = expansion * filters
-    shortcut = _shortcut(x, out, stride, name)
-    y = _conv_bn(x, width, 1, f"{name}_1", strides=stride if stride_at == "1x1" else 1)
-    y = _conv_bn(y, width, 3, f"{name}_2", strides=stride if stride_at == "3x3" else 1,
-                 groups=groups)
-    y = _conv_bn(y, out, 1, f"{name}_3", relu=False)
-    if excite is not None:
-        y = excite(y, name)
-    return _merge(y, shortcut, name)
-
-
-def _resnet(stage_blocks, block: Callable, name: str, include_top=True, input_tensor=None,
-            input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
-            widths=STAGE_WIDTHS, **block_kwargs) -> keras.Model:
-    """Generic ImageNet ResNet: stem, four stages of ``block``, head."""
-    _common.check_head(include_top, pooling, classes, classifier_activation)
-    inputs, x = _common.model_input(input_shape, input_tensor, (224, 224, 3), min_size=32,
-                                    model_name=name)
-    x = _conv_bn(x, 64, 7, "conv1", strides=2)
+def imagenet_resnet(head: Head, stages: Sequence[StageSpec], block: Callable, model_name: str,
+                    **block_options) -> keras.Model:
+    """The ImageNet template: conv1 7x7/2 (64), 3x3/2 max-pool, ``stages`` of ``block``
+    (called as ``block(x, filters, strides, name=..., **block_options)``), classifier."""
+    inputs, x = head.inputs((224, 224, 3), min_size=32, model_name=model_name)
+    x = conv_norm_act(x, 64, 7, name="conv1", strides=2)
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
-    for stage, (blocks, filters) in enumerate(zip(stage_blocks, widths), start=2):
-        for index in range(1, blocks + 1):
-            stride = 2 if index == 1 and stage > 2 else 1
-            x = block(x, filters, stride=stride, name=f"conv{stage}_block{index}",
-                      **block_kwargs)
-    x = _common.pooled_head(x, include_top, pooling, classes, classifier_activation)
-    return keras.Model(inputs, x, name=name)
+    x = run_stages(x, stages, block, **block_options)
+    return head.model(inputs, head.classifier(x), model_name)
 
 
-def ResNet(depth: int = 50, include_top: bool = True, input_tensor=None, input_shape=None,
+@registry.register(
+    "resnet", paper=PAPER, reproduction="resnet", input_shape=(224, 224, 3), classes=1000,
+    names=[registry.name("resnet-{depth}", where=lambda a: a["depth"] in DEPTHS),
+           registry.name("resnet-{depth}-v1.5", stride_at="3x3",
+                         where=lambda a: a["depth"] in DEPTHS)],
+    models=[f"resnet-{d}" for d in DEPTHS] + [f"resnet-{d}-v1.5" for d in (50, 101, 152)],
+    aliases={f"resnet{d}": f"resnet-{d}" for d in DEPTHS})
+def ResNet(depth: int = 50, shortcut: str = "B", stride_at: str = "1x1", *,
+           include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
            pooling=None, classes: int = 1000, classifier_activation="softmax",
-           stride_at: str = "1x1", name: str | None = None) -> keras.Model:
+           name: str | None = None) -> keras.Model:
     """Build the ``depth``-layer ResNet of Table 1 (18, 34, 50, 101 or 152).
 
     Args:
         depth: weight layers on the deepest path (Table 1's column).
-        include_top: add global average pooling and the ``classes``-way fc layer.
-        input_tensor, input_shape: as in ``keras.applications``; default (224, 224, 3);
-            any size of at least 32x32 works (global average pooling).
-        pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
-        classes, classifier_activation: the fc layer's outputs and activation.
+        shortcut: ``"A"``, ``"B"`` or ``"C"``, the options of Sec. 3.3 (see the module
+            docstring).
         stride_at: ``"1x1"`` (paper, default) or ``"3x3"`` (v1.5): which convolution of a
             downsampling bottleneck carries the stride 2.
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as in ``keras.applications``; default input (224, 224,
+            3); any size of at least 32x32 works (global average pooling).
     """
-    _common.check_choice("depth", depth, DEPTHS,
-                         "ResNet depth must be one of Table 1's 18, 34, 50, 101, 152.")
-    _common.check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
-                         "ResNet stride_at must be '1x1' (paper) or '3x3' (v1.5).")
-    stage_blocks, bottleneck = DEPTHS[depth]
-    block = bottleneck_block if bottleneck else basic_block
+    check_choice("depth", depth, DEPTHS,
+                 "ResNet depth must be one of Table 1's 18, 34, 50, 101, 152.")
+    check_choice("shortcut", shortcut, SHORTCUTS,
+                 "ResNet shortcut must be 'A' (zero-padding), 'B' (projections where the "
+                 "dimensions increase) or 'C' (projections everywhere), Sec. 3.3.")
+    check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
+                 "ResNet stride_at must be '1x1' (paper) or '3x3' (v1.5).")
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    blocks, bottleneck = DEPTHS[depth]
+    options = {"shortcut_option": shortcut}
+    if bottleneck:
+        options["stride_at"] = stride_at
     suffix = "_v1_5" if bottleneck and stride_at == "3x3" else ""
-    return _resnet(stage_blocks, block, name or f"resnet{depth}{suffix}", include_top,
-                   input_tensor, input_shape, pooling, classes, classifier_activation,
-                   stride_at=stride_at)
+    suffix += "" if shortcut == "B" else f"_{shortcut.lower()}"
+    return imagenet_resnet(head, stage_specs(blocks),
+                           bottleneck_block if bottleneck else basic_block,
+                           f"resnet{depth}{suffix}", **options)
 
 
-def ResNet18(**kwargs) -> keras.Model:
-    return ResNet(18, **kwargs)
-
-
-def ResNet34(**kwargs) -> keras.Model:
-    return ResNet(34, **kwargs)
-
-
-def ResNet50(**kwargs) -> keras.Model:
-    return ResNet(50, **kwargs)
-
-
-def ResNet101(**kwargs) -> keras.Model:
-    return ResNet(101, **kwargs)
-
-
-def ResNet152(**kwargs) -> keras.Model:
-    return ResNet(152, **kwargs)
+ResNet18 = variant(ResNet, "ResNet18", "ResNet-18 of Table 1 (basic blocks).", depth=18)
+ResNet34 = variant(ResNet, "ResNet34", "ResNet-34 of Table 1 (basic blocks).", depth=34)
+ResNet50 = variant(ResNet, "ResNet50", "ResNet-50 of Table 1 (bottleneck blocks).", depth=50)
+ResNet101 = variant(ResNet, "ResNet101", "ResNet-101 of Table 1 (bottleneck blocks).",
+                    depth=101)
+ResNet152 = variant(ResNet, "ResNet152", "ResNet-152 of Table 1 (bottleneck blocks).",
+                    depth=152)

@@ -8,8 +8,8 @@ and 3 has stride 2), global average pooling and a ``classes``-way fully-connecte
 Each conv is followed by batch normalisation and ReLU; the block adds its shortcut before
 the last ReLU (the "original" post-activation unit). Convs have no biases (each is
 followed by batch normalisation), as in the authors' code. Stages are named ``conv2``,
-``conv3``, ``conv4`` as in Zagoruyko & Komodakis' Table 1 and are nested models (see
-:func:`keras_cnns._common.stage`), so ResNet-1202 builds in seconds.
+``conv3``, ``conv4`` as in Zagoruyko & Komodakis' Table 1; ResNet-1202's are nested models
+(see :mod:`keras_cnns.blocks.stages`), so it builds in seconds.
 
 ``shortcut`` chooses the shortcut where the dimensions increase: ``"A"`` zero-padding
 (parameter-free, the paper's choice on CIFAR) or ``"B"`` a 1x1 projection with batch
@@ -25,53 +25,38 @@ from __future__ import annotations
 
 import keras
 
-from keras_cnns import _common
-from keras_cnns.residual_layers import ZeroPadShortcut
+from keras_cnns import registry
+from keras_cnns.arguments import check_choice, check_depth
+from keras_cnns.blocks import (StageSpec, basic_branch, conv, conv_norm_act, residual_merge,
+                               run_stages, shortcut)
+from keras_cnns.contract import Head
+from keras_cnns.resnet import DEPTHS as IMAGENET_DEPTHS
+from keras_cnns.resnet import PAPER
 
 #: Filters of the three stages (He et al. 2015, Sec. 4.2).
 STAGE_FILTERS = (16, 32, 64)
 STAGE_NAMES = ("conv2", "conv3", "conv4")
 SHORTCUT_MAPPINGS = ("identity", "scaled", "gated", "shortcut_gated", "conv", "dropout")
-#: Gate bias initialisation b_g of the ECCV 2016 Table 1 rows the lecture quotes.
+#: Gate bias initialisation b_g of the ECCV 2016 Table 1 rows (exclusive and shortcut-only).
 GATE_BIAS = {"gated": -6.0, "shortcut_gated": 0.0}
+PRESET = "torch"
 
 
-def _conv(filters, kernel, strides, name):
-    return keras.layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=False,
-                               kernel_initializer="he_normal", name=name)
+def cifar_stages(n: int, filters=STAGE_FILTERS) -> tuple[StageSpec, ...]:
+    """Three stages of ``n`` blocks, stride 2 in the first block of the second and third."""
+    return tuple(StageSpec(stage_name, n, width, 1 if index == 0 else 2)
+                 for index, (stage_name, width) in enumerate(zip(STAGE_NAMES, filters)))
 
 
-def _bn(name):
-    return keras.layers.BatchNormalization(epsilon=1e-5, momentum=0.9, name=name)
-
-
-def residual_branch(x, filters: int, strides: int, name: str):
-    """F(x) of the original basic block: conv3x3-BN-ReLU-conv3x3-BN."""
-    y = _conv(filters, 3, strides, f"{name}_1_conv")(x)
-    y = _bn(f"{name}_1_bn")(y)
-    y = keras.layers.ReLU(name=f"{name}_1_relu")(y)
-    y = _conv(filters, 3, 1, f"{name}_2_conv")(y)
-    return _bn(f"{name}_2_bn")(y)
-
-
-def projection_shortcut(x, filters: int, strides: int, shortcut: str, name: str):
-    """Shortcut where the dimensions increase: option A (zero-pad) or B (1x1 projection)."""
-    if shortcut == "A":
-        return ZeroPadShortcut(filters, strides, name=f"{name}_0_pad")(x)
-    x = _conv(filters, 1, strides, f"{name}_0_conv")(x)
-    return _bn(f"{name}_0_bn")(x)
-
-
-def basic_block(x, filters: int, strides: int, shortcut: str, mapping: str, name: str):
-    """Original residual unit ``relu(h(x) + F(x))`` (He et al. 2015, Fig. 2)."""
-    residual = residual_branch(x, filters, strides, name)
-    if strides != 1 or x.shape[-1] != filters:
-        y = keras.layers.Add(name=f"{name}_add")(
-            [projection_shortcut(x, filters, strides, shortcut, name), residual])
-        return keras.layers.ReLU(name=f"{name}_out")(y)
-    if mapping == "identity":
-        terms = [x, residual]
-    elif mapping == "scaled":
+def cifar_block(x, filters: int, strides: int, *, name: str, shortcut_option: str = "A",
+                mapping: str = "identity"):
+    """Original residual unit ``relu(h(x) + F(x))`` (He et al. 2015, Fig. 2), ``h`` per
+    ``mapping`` on the identity shortcuts."""
+    residual = basic_branch(x, filters, strides, name=name, preset=PRESET)
+    if strides != 1 or x.shape[-1] != filters or mapping == "identity":
+        skip = shortcut(x, filters, strides, name=name, option=shortcut_option, preset=PRESET)
+        return residual_merge(skip, residual, name=name)
+    if mapping == "scaled":
         terms = [keras.layers.Rescaling(0.5, name=f"{name}_0_scale")(x),
                  keras.layers.Rescaling(0.5, name=f"{name}_scale")(residual)]
     elif mapping in GATE_BIAS:
@@ -85,31 +70,40 @@ def basic_block(x, filters: int, strides: int, shortcut: str, mapping: str, name
         else:
             terms.append(residual)
     elif mapping == "conv":
-        terms = [_conv(filters, 1, 1, f"{name}_0_conv")(x), residual]
+        terms = [conv(x, filters, 1, name=f"{name}_0_conv", preset=PRESET), residual]
     else:  # dropout
         terms = [keras.layers.Dropout(0.5, name=f"{name}_0_dropout")(x), residual]
     y = keras.layers.Add(name=f"{name}_add")(terms)
-    return keras.layers.ReLU(name=f"{name}_out")(y)
+    return keras.layers.Activation("relu", name=f"{name}_out")(y)
 
 
 def stem(x):
     """conv1 of Sec. 4.2: 3x3 conv, 16 filters, BN, ReLU."""
-    x = _conv(STAGE_FILTERS[0], 3, 1, "conv1_conv")(x)
-    x = _bn("conv1_bn")(x)
-    return keras.layers.ReLU(name="conv1_relu")(x)
+    return conv_norm_act(x, STAGE_FILTERS[0], 3, name="conv1", preset=PRESET)
 
 
-def check_common(family: str, depth, rule: str, valid: bool, include_top, pooling, classes,
-                 classifier_activation, input_shape, input_tensor):
-    _common.check_depth(family, depth, rule, valid)
-    _common.check_head(include_top, pooling, classes, classifier_activation)
-    return _common.model_input(input_shape, input_tensor, (32, 32, 3), min_size=8,
-                               model_name=family)
+def _cifar_depth(depth) -> bool:
+    return depth >= 8 and (depth - 2) % 6 == 0
 
 
-def ResNetCIFAR(depth: int = 110, shortcut: str = "A", shortcut_mapping: str = "identity",
-                include_top: bool = True, input_tensor=None, input_shape=None, pooling=None,
-                classes: int = 10, classifier_activation="softmax",
+@registry.register(
+    "resnet-cifar", paper=PAPER, reproduction="resnet", input_shape=(32, 32, 3), classes=10,
+    names=[registry.name("resnet-{depth}",
+                         where=lambda a: a["depth"] not in IMAGENET_DEPTHS),
+           registry.name("resnet-cifar-{depth}"),
+           registry.name("resnet-{depth}-{shortcut_mapping}",
+                         patterns={"shortcut_mapping": "|".join(
+                             m.replace("_", "-") for m in SHORTCUT_MAPPINGS[1:])},
+                         convert={"shortcut_mapping": lambda m: m.replace("-", "_")},
+                         spell={"shortcut_mapping": lambda m: m.replace("_", "-")}),
+           registry.name("resnet-{depth}-b", shortcut="B",
+                         where=lambda a: a["depth"] not in IMAGENET_DEPTHS)],
+    models=[f"resnet-{d}" for d in (20, 32, 44, 56, 110, 1202)]
+    + [f"resnet-110-{m.replace('_', '-')}" for m in SHORTCUT_MAPPINGS[1:]],
+    aliases={f"resnet{d}": f"resnet-{d}" for d in (20, 32, 44, 56, 110, 1202)})
+def ResNetCIFAR(depth: int = 110, shortcut: str = "A", shortcut_mapping: str = "identity", *,
+                include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
+                pooling=None, classes: int = 10, classifier_activation="softmax",
                 name: str | None = None) -> keras.Model:
     """ResNet-``depth`` for CIFAR (He et al. 2015, Sec. 4.2): 20, 32, 44, 56, 110, 1202.
 
@@ -119,24 +113,20 @@ def ResNetCIFAR(depth: int = 110, shortcut: str = "A", shortcut_mapping: str = "
             dimensions increase.
         shortcut_mapping: ``h(x)`` on the identity shortcuts (ECCV 2016 Table 1); see the
             module docstring.
-        include_top, input_tensor, input_shape, pooling, classes, classifier_activation:
-            as in ``keras.applications``; the default input is 32x32x3.
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as in ``keras.applications``; the default input is
+            32x32x3.
     """
-    inputs, x = check_common("ResNet (CIFAR)", depth, "6n+2",
-                             isinstance(depth, int) and depth >= 8 and (depth - 2) % 6 == 0,
-                             include_top, pooling, classes, classifier_activation,
-                             input_shape, input_tensor)
-    _common.check_choice("shortcut", shortcut, ("A", "B"),
-                         "ResNet shortcut must be 'A' (zero-padding) or 'B' (projection).")
-    _common.check_choice("shortcut_mapping", shortcut_mapping, SHORTCUT_MAPPINGS)
-    n = (depth - 2) // 6
+    check_depth("ResNet (CIFAR)", depth, "6n+2 (n >= 1)", _cifar_depth)
+    check_choice("shortcut", shortcut, ("A", "B"),
+                 "ResNet shortcut must be 'A' (zero-padding) or 'B' (projection).")
+    check_choice("shortcut_mapping", shortcut_mapping, SHORTCUT_MAPPINGS)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    inputs, x = head.inputs((32, 32, 3), min_size=8, model_name="ResNet (CIFAR)")
     x = stem(x)
-    for index, (stage_name, filters) in enumerate(zip(STAGE_NAMES, STAGE_FILTERS)):
-        blocks = [
-            (lambda t, b=b, s=(2 if index and b == 1 else 1), sn=stage_name, f=filters:
-             basic_block(t, f, s, shortcut, shortcut_mapping, f"{sn}_block{b}"))
-            for b in range(1, n + 1)]
-        x = _common.stage(x, blocks, stage_name)
-    x = _common.pooled_head(x, include_top, pooling, classes, classifier_activation)
+    x = run_stages(x, cifar_stages((depth - 2) // 6), cifar_block, shortcut_option=shortcut,
+                   mapping=shortcut_mapping)
     suffix = "" if shortcut_mapping == "identity" else f"_{shortcut_mapping}"
-    return keras.Model(inputs, x, name=name or f"resnet{depth}_cifar{suffix}")
+    suffix += "" if shortcut == "A" else "_b"
+    return head.model(inputs, head.classifier(x), f"resnet{depth}_cifar{suffix}")

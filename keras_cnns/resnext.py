@@ -21,6 +21,8 @@ equal in expectation. :func:`copy_weights` maps the weights of one form onto ano
 
 Departures, named: convolutions have no bias (each is followed by batch norm). Depth 200
 (blocks 3, 24, 36, 3) is accepted for Table 4's ResNet-200 reference (C=1, d=64).
+``attention`` (e.g. ``"se"``) is applied to each block's branch before the addition, as
+SE-ResNeXt does.
 
 :func:`ResNeXtCIFAR` is the CIFAR template of Sec. 5.3 (ResNeXt-29: a 3x3 stem of 64, three
 stages of 3 bottlenecks with outputs 256/512/1024, bottleneck width C*d doubling per stage).
@@ -32,7 +34,17 @@ import re
 
 import keras
 
-from keras_cnns import _common, resnet
+from keras_cnns import registry
+from keras_cnns.arguments import check_choice, check_depth, check_int, fail
+from keras_cnns.blocks import (bottleneck_block, conv_norm_act, get_attention, residual_merge,
+                               run_stages, shortcut)
+from keras_cnns.blocks.conv import batch_norm
+from keras_cnns.contract import Head, variant
+from keras_cnns.resnet import EXPANSION, imagenet_resnet, stage_specs
+from keras_cnns.resnet_cifar import cifar_stages
+
+PAPER = ("Xie, Girshick, Dollár, Tu & He, Aggregated Residual Transformations for Deep Neural "
+         "Networks, CVPR 2017 (arXiv:1611.05431)")
 
 #: Blocks per stage conv2..conv5 (Table 1 of He et al. 2016; 200 from He et al. 2016b).
 DEPTHS = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 152: (3, 8, 36, 3), 200: (3, 24, 36, 3)}
@@ -43,30 +55,29 @@ BASE = 64
 
 def check_grouping(width: int, cardinality: int) -> None:
     """The bottleneck ``width`` (C*d channels) must split into ``cardinality`` equal groups."""
-    _common.check_positive_int("cardinality", cardinality)
-    _common.check_positive_int("width", width)
+    check_int("cardinality", cardinality)
+    check_int("width", width)
     if width % cardinality:
-        raise ValueError("ResNeXt cardinality must divide the group width (the 3x3's "
-                         f"{width} channels). Received: cardinality={cardinality}")
+        fail("ResNeXt cardinality must divide the group width (the 3x3's "
+             f"{width} channels).", "cardinality", cardinality)
 
 
-def resnext_block(x, filters: int, stride: int = 1, name: str = "block", cardinality: int = 32,
-                  width: int = 128, form: str = "c", stride_at: str = "3x3", excite=None):
+def resnext_block(x, filters: int, strides: int = 1, *, name: str, cardinality: int = 32,
+                  width: int = 128, form: str = "c", stride_at: str = "3x3", attention=None):
     """One aggregated residual block (Fig. 3), ``width`` = C*d channels, output 4*filters."""
     check_grouping(width, cardinality)
-    _common.check_choice("form", form, FORMS,
-                         "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
+    check_choice("form", form, FORMS, "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
     if form == "c":
-        return resnet.bottleneck_block(x, filters, stride, name, stride_at=stride_at,
-                                       groups=cardinality, width=width, excite=excite)
-    out = resnet.EXPANSION * filters
+        return bottleneck_block(x, filters, strides, name=name, stride_at=stride_at,
+                                groups=cardinality, width=width, attention=attention)
+    out = EXPANSION * filters
     d = width // cardinality
-    shortcut = resnet._shortcut(x, out, stride, name)
+    skip = shortcut(x, out, strides, name=name)
     paths = []
     for index in range(1, cardinality + 1):
         path = f"{name}_path{index}"
-        y = resnet._conv_bn(x, d, 1, f"{path}_1", strides=stride if stride_at == "1x1" else 1)
-        y = resnet._conv_bn(y, d, 3, f"{path}_2", strides=stride if stride_at == "3x3" else 1)
+        y = conv_norm_act(x, d, 1, name=f"{path}_1", strides=strides if stride_at == "1x1" else 1)
+        y = conv_norm_act(y, d, 3, name=f"{path}_2", strides=strides if stride_at == "3x3" else 1)
         if form == "a":
             y = keras.layers.Conv2D(out, 1, use_bias=False, name=f"{path}_3_conv")(y)
         paths.append(y)
@@ -76,36 +87,51 @@ def resnext_block(x, filters: int, stride: int = 1, name: str = "block", cardina
         y = (keras.layers.Concatenate(name=f"{name}_concat")(paths) if len(paths) > 1
              else paths[0])
         y = keras.layers.Conv2D(out, 1, use_bias=False, name=f"{name}_3_conv")(y)
-    y = keras.layers.BatchNormalization(epsilon=resnet.BN_EPSILON, name=f"{name}_3_bn")(y)
-    if excite is not None:
-        y = excite(y, name)
-    return resnet._merge(y, shortcut, name)
+    y = batch_norm(y, name=f"{name}_3_bn")
+    attend = get_attention(attention)
+    if attend is not None:
+        y = attend(y, name)
+    return residual_merge(skip, y, name=name)
 
 
-def template_block(x, filters: int, stride: int = 1, name: str = "block", cardinality: int = 32,
+def template_block(x, filters: int, strides: int = 1, *, name: str, cardinality: int = 32,
                    d: int = 4, **kwargs):
     """:func:`resnext_block` with the template's width C*d*filters/64 (doubling per stage)."""
-    return resnext_block(x, filters, stride, name, cardinality,
-                         cardinality * d * filters // BASE, **kwargs)
+    return resnext_block(x, filters, strides, name=name, cardinality=cardinality,
+                         width=cardinality * d * filters // BASE, **kwargs)
 
 
-def _check_template(depth, cardinality, width, form, depths=DEPTHS, family="ResNeXt"):
+def check_template(depth, cardinality, width, form, depths=DEPTHS, family="ResNeXt") -> None:
+    """Arguments of a ResNeXt template: depth, C, d and the block form."""
     if depths is not None:
-        _common.check_choice("depth", depth, depths,
-                             f"{family} depth must be one of {', '.join(map(str, depths))}.")
-    _common.check_positive_int("cardinality", cardinality)
-    _common.check_positive_int("width", width)
-    _common.check_choice("form", form, FORMS, "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
+        check_choice("depth", depth, depths,
+                     f"{family} depth must be one of {', '.join(map(str, depths))}.")
+    check_int("cardinality", cardinality)
+    check_int("width", width)
+    check_choice("form", form, FORMS, "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
 
 
-def _resnext(depth, cardinality, width, form, name, stride_at="3x3", excite=None, **head):
-    return resnet._resnet(DEPTHS[depth], template_block, name, **head, cardinality=cardinality,
-                          d=width, form=form, stride_at=stride_at, excite=excite)
+def resnext_network(head: Head, depth: int, cardinality: int, width: int, form: str,
+                    model_name: str, attention=None) -> keras.Model:
+    """The ImageNet ResNeXt template (Table 1) on :func:`keras_cnns.resnet.imagenet_resnet`."""
+    return imagenet_resnet(head, stage_specs(DEPTHS[depth]), template_block, model_name,
+                           cardinality=cardinality, d=width, form=form, stride_at="3x3",
+                           attention=attention)
 
 
-def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = "c",
-            include_top: bool = True, input_tensor=None, input_shape=None, pooling=None,
-            classes: int = 1000, classifier_activation="softmax",
+_SETTING = "{cardinality}x{width}d"
+
+
+@registry.register(
+    "resnext", paper=PAPER, reproduction="resnext", input_shape=(224, 224, 3), classes=1000,
+    names=[registry.name("resnext-{depth}-" + _SETTING, where=lambda a: a["depth"] in DEPTHS)],
+    models=["resnext-50-32x4d", "resnext-101-32x4d", "resnext-101-64x4d", "resnext-101-2x64d",
+            "resnext-50-2x40d", "resnext-50-4x24d", "resnext-50-8x14d", "resnext-101-2x40d",
+            "resnext-101-4x24d", "resnext-101-8x14d", "resnext-50-1x64d", "resnext-101-1x64d",
+            "resnext-101-1x100d", "resnext-200-1x64d"])
+def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = "c", *,
+            include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
+            pooling=None, classes: int = 1000, classifier_activation="softmax",
             name: str | None = None) -> keras.Model:
     """ResNeXt-``depth`` (C x d) of Xie et al., Table 1 template (Tables 3 and 4 settings).
 
@@ -114,22 +140,19 @@ def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = 
         cardinality: C, the number of paths (groups of the 3x3 convolution).
         width: d, the bottleneck width of one path in conv2 (doubled per stage).
         form: ``"a"``, ``"b"`` or ``"c"`` (default): the equivalent blocks of Fig. 3.
-        include_top, input_tensor, input_shape, pooling, classes, classifier_activation:
-            as in ``keras.applications``; default input (224, 224, 3).
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as in ``keras.applications``; default input
+            (224, 224, 3).
     """
-    _check_template(depth, cardinality, width, form)
-    name = name or f"resnext{depth}_{cardinality}x{width}d"
-    return _resnext(depth, cardinality, width, form, name, include_top=include_top,
-                    input_tensor=input_tensor, input_shape=input_shape, pooling=pooling,
-                    classes=classes, classifier_activation=classifier_activation)
+    check_template(depth, cardinality, width, form)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    return resnext_network(head, depth, cardinality, width, form,
+                           f"resnext{depth}_{cardinality}x{width}d")
 
 
-def ResNeXt50(**kwargs) -> keras.Model:
-    return ResNeXt(50, **kwargs)
-
-
-def ResNeXt101(**kwargs) -> keras.Model:
-    return ResNeXt(101, **kwargs)
+ResNeXt50 = variant(ResNeXt, "ResNeXt50", "ResNeXt-50 of Table 1 (32x4d by default).", depth=50)
+ResNeXt101 = variant(ResNeXt, "ResNeXt101", "ResNeXt-101 (32x4d by default).", depth=101)
 
 
 #: CIFAR template (Sec. 5.3): stage base widths (output 4x) and the stem's channels.
@@ -137,9 +160,14 @@ CIFAR_WIDTHS = (64, 128, 256)
 CIFAR_STEM = 64
 
 
-def ResNeXtCIFAR(depth: int = 29, cardinality: int = 8, width: int = 64, form: str = "c",
-                 include_top: bool = True, input_tensor=None, input_shape=None, pooling=None,
-                 classes: int = 10, classifier_activation="softmax",
+@registry.register(
+    "resnext-cifar", paper=PAPER, reproduction="resnext", input_shape=(32, 32, 3), classes=10,
+    names=[registry.name("resnext-{depth}-" + _SETTING, where=lambda a: a["depth"] not in DEPTHS),
+           registry.name("resnext-cifar-{depth}-" + _SETTING)],
+    models=["resnext-29-8x64d", "resnext-29-16x64d"])
+def ResNeXtCIFAR(depth: int = 29, cardinality: int = 8, width: int = 64, form: str = "c", *,
+                 include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
+                 pooling=None, classes: int = 10, classifier_activation="softmax",
                  name: str | None = None) -> keras.Model:
     """ResNeXt-``depth`` (C x d) for CIFAR, Xie et al. Sec. 5.3 and Table 7.
 
@@ -147,22 +175,17 @@ def ResNeXtCIFAR(depth: int = 29, cardinality: int = 8, width: int = 64, form: s
     bottleneck width C*d, 2*C*d, 4*C*d; stride 2 on the grouped 3x3 of stages 2 and 3)
     -> global average pool -> fc. Default input (32, 32, 3), 10 classes.
     """
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 11 or (depth - 2) % 9:
-        raise ValueError("ResNeXt CIFAR depth must be 9n+2 (3 stages of n 3-layer blocks, "
-                         f"n >= 1). Received: depth={depth}")
-    _check_template(depth, cardinality, width, form, depths=None)
-    _common.check_head(include_top, pooling, classes, classifier_activation)
-    name = name or f"resnext{depth}_{cardinality}x{width}d_cifar"
-    inputs, x = _common.model_input(input_shape, input_tensor, (32, 32, 3), min_size=8,
-                                    model_name=name)
-    x = resnet._conv_bn(x, CIFAR_STEM, 3, "conv1")
-    for stage, filters in enumerate(CIFAR_WIDTHS, start=2):
-        for index in range(1, (depth - 2) // 9 + 1):
-            stride = 2 if index == 1 and stage > 2 else 1
-            x = template_block(x, filters, stride, f"conv{stage}_block{index}", cardinality,
-                               width, form=form)
-    x = _common.pooled_head(x, include_top, pooling, classes, classifier_activation)
-    return keras.Model(inputs, x, name=name)
+    check_depth("ResNeXt CIFAR", depth, "9n+2 (3 stages of n 3-layer blocks, n >= 1)",
+                lambda d: d >= 11 and (d - 2) % 9 == 0)
+    check_template(depth, cardinality, width, form, depths=None)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    model_name = f"resnext{depth}_{cardinality}x{width}d_cifar"
+    inputs, x = head.inputs((32, 32, 3), min_size=8, model_name=model_name)
+    x = conv_norm_act(x, CIFAR_STEM, 3, name="conv1")
+    x = run_stages(x, cifar_stages((depth - 2) // 9, CIFAR_WIDTHS), template_block,
+                   cardinality=cardinality, d=width, form=form, stride_at="3x3")
+    return head.model(inputs, head.classifier(x), model_name)
 
 
 _PATH = re.compile(r"^(?P<block>.+)_path(?P<index>\d+)_(?P<conv>[123])_(?P<kind>conv|bn)$")

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import keras
 
-from keras_cnns import _common
+from keras_cnns import registry
+from keras_cnns.arguments import check_choice, check_rate
+from keras_cnns.contract import Head, global_pooling, variant
 from keras_cnns.layers import LocalResponseNormalization
+
+PAPER = ("Simonyan & Zisserman, Very Deep Convolutional Networks for Large-Scale Image "
+         "Recognition, ICLR 2015 (arXiv:1409.1556)")
 
 #: Table 1 of the paper, one list per stage (between max-pools).
 CONFIGS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -34,8 +39,8 @@ CONFIGS: dict[str, tuple[tuple[str, ...], ...]] = {
           ("conv3-512", "conv3-512", "conv3-512", "conv3-512")),
 }
 
-#: Weight layers per configuration, as in Table 1's header.
-WEIGHT_LAYERS = {"A": 11, "A-LRN": 11, "B": 13, "C": 16, "D": 16, "E": 19}
+#: The usual depth names of the four configurations keras.applications and torchvision build.
+DEPTHS = {"A": 11, "B": 13, "D": 16, "E": 19}
 
 
 def _parse_conv(spec: str) -> tuple[int, int]:
@@ -43,30 +48,37 @@ def _parse_conv(spec: str) -> tuple[int, int]:
     return int(kernel), int(filters)
 
 
-def VGG(config: str = "D", include_top: bool = True, input_tensor=None, input_shape=None,
-        pooling=None, classes: int = 1000, classifier_activation="softmax", dropout: float = 0.5,
-        name: str | None = None) -> keras.Model:
+@registry.register(
+    "vgg", paper=PAPER, reproduction="vgg", input_shape=(224, 224, 3), classes=1000,
+    names=[registry.name("vgg-{config}", patterns={"config": r"a-lrn|[a-e]"},
+                         convert={"config": str.upper})],
+    models=["vgg-a", "vgg-a-lrn", "vgg-b", "vgg-c", "vgg-d", "vgg-e"],
+    aliases={alias: f"vgg-{config.lower()}" for config, depth in DEPTHS.items()
+             for alias in (f"vgg-{depth}", f"vgg{depth}")})
+def VGG(config: str = "D", dropout: float = 0.5, *, include_top: bool = True, weights=None,
+        input_tensor=None, input_shape=None, pooling=None, classes: int = 1000,
+        classifier_activation="softmax", name: str | None = None) -> keras.Model:
     """Build VGG configuration ``config`` (one of A, A-LRN, B, C, D, E) of Table 1.
 
     Args:
         config: column of Table 1. D is VGG-16 and E is VGG-19.
+        dropout: dropout rate after the FC-4096 layers, in [0, 1) (0.5 in the paper).
         include_top: add the three fully-connected layers; they need 224x224 inputs.
+        weights: ``None`` or the path of a ``.weights.h5`` file.
         input_tensor, input_shape: as in ``keras.applications``; default (224, 224, 3).
-            Without the head any size of at least 32x32 works (five 2x2 max-pools).
+            Without the top any size of at least 32x32 works (five 2x2 max-pools).
         pooling: ``None``, ``"avg"`` or ``"max"`` global pooling when ``include_top=False``.
         classes: outputs of the last fully-connected layer.
         classifier_activation: activation of the last layer (``None`` for logits).
-        dropout: dropout rate after FC-4096 layers (0.5 in the paper).
+        name: the model's name (default ``vgg_<config>``).
     """
-    _common.check_choice("config", config, CONFIGS,
-                         "VGG config must be one of Table 1's columns A, A-LRN, B, C, D, E.")
-    _common.check_head(include_top, pooling, classes, classifier_activation)
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
-    model_name = name or f"vgg_{config.lower().replace('-', '_')}"
-    inputs, x = _common.model_input(input_shape, input_tensor, (224, 224, 3), min_size=32,
-                                    fixed_size=224 if include_top else None,
-                                    model_name=f"VGG config {config}")
+    check_choice("config", config, CONFIGS,
+                 "VGG config must be one of Table 1's columns A, A-LRN, B, C, D, E.")
+    check_rate("dropout", dropout)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    inputs, x = head.inputs((224, 224, 3), min_size=32, fixed_size=224,
+                            model_name=f"VGG config {config}")
     for stage, layers in enumerate(CONFIGS[config], start=1):
         conv_index = 0
         for spec in layers:
@@ -84,27 +96,14 @@ def VGG(config: str = "D", include_top: bool = True, input_tensor=None, input_sh
             x = keras.layers.Dense(4096, activation="relu", name=f"fc{index}")(x)
             if dropout:
                 x = keras.layers.Dropout(dropout, name=f"fc{index}_dropout")(x)
-        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = head.predictions(x)
     else:
-        x = _common.feature_pooling(x, pooling)
-    return keras.Model(inputs, x, name=model_name)
+        x = global_pooling(x, pooling)
+    return head.model(inputs, x, f"vgg_{config.lower().replace('-', '_')}")
 
 
-def VGG11(**kwargs) -> keras.Model:
-    """Configuration A (11 weight layers)."""
-    return VGG("A", **kwargs)
-
-
-def VGG13(**kwargs) -> keras.Model:
-    """Configuration B (13 weight layers)."""
-    return VGG("B", **kwargs)
-
-
-def VGG16(**kwargs) -> keras.Model:
-    """Configuration D (16 weight layers, 3x3 convolutions throughout)."""
-    return VGG("D", **kwargs)
-
-
-def VGG19(**kwargs) -> keras.Model:
-    """Configuration E (19 weight layers)."""
-    return VGG("E", **kwargs)
+VGG11 = variant(VGG, "VGG11", "VGG configuration A (11 weight layers).", config="A")
+VGG13 = variant(VGG, "VGG13", "VGG configuration B (13 weight layers).", config="B")
+VGG16 = variant(VGG, "VGG16", "VGG configuration D (16 weight layers, 3x3 convolutions "
+                "throughout).", config="D")
+VGG19 = variant(VGG, "VGG19", "VGG configuration E (19 weight layers).", config="E")

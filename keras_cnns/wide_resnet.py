@@ -12,15 +12,25 @@ from __future__ import annotations
 
 import keras
 
-from keras_cnns import _common
-from keras_cnns.preact_resnet import STAGE_NAMES, basic_unit, preact_network
+from keras_cnns import registry
+from keras_cnns.arguments import check_depth, check_int, check_rate
+from keras_cnns.contract import Head
+from keras_cnns.preact_resnet import BASE_FILTERS, basic_unit, preact_network
+from keras_cnns.resnet_cifar import cifar_stages
 
-BASE_FILTERS = (16, 32, 64)
+PAPER = "Zagoruyko & Komodakis, Wide Residual Networks, BMVC 2016 (arXiv:1605.07146)"
+
+#: WRN-d-k of the papers' tables (WRN Tables 4-6, DenseNet Table 2).
+MODELS = ((16, 4), (16, 8), (16, 10), (22, 8), (28, 10), (40, 4), (40, 8))
 
 
-def WideResNet(depth: int = 28, k: int = 10, dropout: float = 0.0, include_top: bool = True,
-               input_tensor=None, input_shape=None, pooling=None, classes: int = 10,
-               classifier_activation="softmax", name: str | None = None) -> keras.Model:
+@registry.register(
+    "wrn", paper=PAPER, reproduction="wrn", input_shape=(32, 32, 3), classes=10,
+    names=["wrn-{depth}-{k}"], models=[f"wrn-{d}-{k}" for d, k in MODELS])
+def WideResNet(depth: int = 28, k: int = 10, dropout: float = 0.0, *, include_top: bool = True,
+               weights=None, input_tensor=None, input_shape=None, pooling=None,
+               classes: int = 10, classifier_activation="softmax",
+               name: str | None = None) -> keras.Model:
     """WRN-``depth``-``k`` (Table 1): e.g. WRN-40-4, WRN-16-8, WRN-28-10, WRN-16-4.
 
     Args:
@@ -29,22 +39,14 @@ def WideResNet(depth: int = 28, k: int = 10, dropout: float = 0.0, include_top: 
         k: widening factor (>= 1); ``k=1`` is the thin pre-activation ResNet.
         dropout: dropout rate between the convs of each block, in [0, 1) (0.3 in the paper's
             "with dropout" rows).
-        include_top, input_tensor, input_shape, pooling, classes, classifier_activation:
-            as in ``keras.applications``; the default input is 32x32x3.
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as in ``keras.applications``; the default input is
+            32x32x3.
     """
-    _common.check_depth("WRN", depth, "6n+4",
-                        isinstance(depth, int) and depth >= 10 and (depth - 4) % 6 == 0)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"WRN widening factor k must be an integer >= 1. Received: k={k!r}")
-    _common.check_range("dropout", dropout, 0.0, 1.0, low_open=False, high_open=True)
-    _common.check_head(include_top, pooling, classes, classifier_activation)
-    inputs, x = _common.model_input(input_shape, input_tensor, (32, 32, 3), min_size=8,
-                                    model_name="WRN")
-    n = (depth - 4) // 6
-    stages = []
-    for index, (stage_name, base) in enumerate(zip(STAGE_NAMES, BASE_FILTERS)):
-        stages.append([
-            (lambda t, b=b, s=(2 if index and b == 1 else 1), sn=stage_name, f=base * k:
-             basic_unit(t, f, s, f"{sn}_block{b}", dropout)) for b in range(1, n + 1)])
-    return preact_network(inputs, x, stages, include_top, pooling, classes, classifier_activation,
-                          name or f"wrn_{depth}_{k}")
+    check_depth("WRN", depth, "6n+4 (n >= 1)", lambda d: d >= 10 and (d - 4) % 6 == 0)
+    check_int("k", k, 1, "WRN widening factor k must be an integer >= 1.")
+    check_rate("dropout", dropout)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    stages = cifar_stages((depth - 4) // 6, tuple(f * k for f in BASE_FILTERS))
+    return preact_network(head, stages, basic_unit, f"wrn_{depth}_{k}", "WRN", dropout=dropout)

@@ -33,7 +33,7 @@ LAYERS = [
     ("MAX POOL3", "pool5", (6, 6, 256), (None, 3, 2, None)),
     ("FC6", "fc6", (4096,), None),
     ("FC7", "fc7", (4096,), None),
-    ("FC8", "fc8", (1000,), None),
+    ("FC8", "predictions", (1000,), None),
 ]
 _SPEC = ("filters", "filter size", "stride", "pad")
 
@@ -139,7 +139,7 @@ def tables():
         axes = ("H", "W", "C") if len(shape) == 3 else ("units",)
         for axis, value in zip(axes, layer.output.shape[1:]):
             walk[(label, f"output volume ({axis})")] = value
-        if name != "input" and not name.startswith(("norm", "fc")):
+        if name != "input" and not name.startswith(("norm", "fc", "predictions")):
             for column, value in _spec(layer).items():
                 walk[(label, column)] = value
     layer_stats = {layer.name: layer for layer in stats.layers}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Sequence
 
 STATUSES = ("match", "deviation", "mismatch", "not-run")
 
@@ -63,8 +64,16 @@ class Published:
     tolerance_reason: str = ""
     convention: str = ""  # e.g. "weights only, biases not counted"
     deviation: Deviation | None = None
+    model: str | None = None  # registry name of the model the cell is a figure of
+    metric: object = None  # a reproductions.measure.Metric: the convention that selects it
 
     def __post_init__(self):
+        if self.metric is not None:
+            if self.convention:
+                raise ValueError(f"{self.row}/{self.column}: a metric states its own convention.")
+            object.__setattr__(self, "convention", self.metric.text)
+        if (self.model is None) != (self.metric is None):
+            raise ValueError(f"{self.row}/{self.column}: give a model and a metric, or neither.")
         if self.unit not in SCALE:
             raise ValueError(f"Unknown unit {self.unit!r} in {self.row}/{self.column}.")
         if self.kind not in ("complexity", "accuracy"):
@@ -174,11 +183,14 @@ def check_table(paper: str, table_id: str, title: str, source: str, published: l
                 reproduced: dict[tuple[str, str], float], details: str = "") -> Table:
     """Check every published cell against ``reproduced[(row, column)]`` (base units).
 
-    Complexity cells must all have a reproduced figure; a missing one is a programming
+    A cell that names a ``model`` and a ``metric`` is computed here, from the measured model
+    (:func:`reproductions.measure.measure`); ``reproduced`` must not also give it. Other
+    complexity cells must all have a reproduced figure; a missing one is a programming
     error, never a silent skip. Accuracy cells are read from the ledger of real runs
     (:mod:`reproductions.ledger`) and are ``not-run`` until a full-length run is recorded.
     """
     from reproductions import ledger
+    from reproductions.measure import measure
 
     cells = []
     for item in published:
@@ -191,11 +203,55 @@ def check_table(paper: str, table_id: str, title: str, source: str, published: l
                 note = f"ledger: {run['hardware']}, commit {run['commit'][:10]}, log {run['log']}"
                 cells.append(check(item, run["value"] * SCALE[item.unit], note))
             continue
+        if item.metric is not None:
+            if key in reproduced:
+                raise KeyError(f"{table_id}: {item.row!r}/{item.column!r} is computed from its "
+                               "metric; the paper's code must not give it too")
+            cells.append(check(item, item.metric(measure(item.model))))
+            continue
         if key not in reproduced:
             raise KeyError(f"{table_id}: no reproduced figure for row {item.row!r}, "
                            f"column {item.column!r}")
         cells.append(check(item, reproduced[key]))
     return Table(table_id, title, source, cells, details)
+
+
+@dataclasses.dataclass(frozen=True)
+class TableSpec:
+    """A paper's table as data: its published cells and how to compute the rest.
+
+    Cells with a ``model`` and a ``metric`` need no code. ``figures()`` returns our figures
+    for the other complexity cells, ``{(row, column): value}``, or that and the Markdown
+    details shown under the table; ``details()`` may give the details on its own.
+    """
+
+    id: str
+    title: str
+    source: str
+    cells: Sequence[Published]
+    figures: Callable[[], dict | tuple[dict, str]] | None = None
+    details: Callable[[], str] | None = None
+
+    def check(self, paper: str) -> Table:
+        reproduced, details = {}, ""
+        if self.figures is not None:
+            result = self.figures()
+            reproduced, details = result if isinstance(result, tuple) else (result, "")
+        if self.details is not None:
+            details = self.details()
+        return check_table(paper, self.id, self.title, self.source, list(self.cells),
+                           reproduced, details)
+
+
+def published(specs: Sequence[TableSpec]) -> dict[str, list[Published]]:
+    """``{table id: cells}`` of a paper's table specs (its ``PUBLISHED``)."""
+    return {spec.id: list(spec.cells) for spec in specs}
+
+
+def check_tables(paper: str, specs: Sequence[TableSpec]) -> list[Table]:
+    """Every table of a paper, checked."""
+    return [spec.check(paper) for spec in specs]
+
 
 #: A binary thousand: GoogLeNet's Table 1 prints parameters in K = 1024 (its conv 3x3 row's
 #: 64x64 + 3x3x64x192 = 114,688 weights is printed "112K", the linear layer's 1024x1000 "1000K").

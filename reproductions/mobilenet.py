@@ -293,7 +293,7 @@ def _single_layer(size: int, channels: int, separable: bool):
     """Table 3's internal layer: a D_F x D_F x M input, N = M outputs, D_K = 3."""
     inputs = keras.Input((size, size, channels))
     if separable:
-        outputs = separable_block(inputs, channels, 1, block=0)
+        outputs = separable_block(inputs, channels, 1, name="0")
     else:
         outputs = keras.layers.Conv2D(channels, 3, padding="same", use_bias=False)(inputs)
     result = keras_cnns.profile(keras.Model(inputs, outputs))

@@ -15,7 +15,7 @@ import pathlib
 import sys
 import tempfile
 
-from keras_cnns.training import data, recipes, registry, strategy
+from keras_cnns.training import data, models, recipes, strategy
 from reproductions import ledger
 
 SMOKE = {"steps_per_epoch": 2, "epochs": 1, "eval_steps": 1, "batch_size": 4}
@@ -85,12 +85,13 @@ def _check_cell(paper: str, cell: str | None):
 def run(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     from keras_cnns.training import engine  # noqa: imports TensorFlow
-    model_entry = registry.entry(args.model)
+    model_entry = models.info(args.model)
+    model = model_entry.name  # canonical: recipes, run names and records use it
     ds_spec = data.spec(args.dataset)
     strategy_name = args.strategy
     strategy.check(strategy_name)
     recipe = (recipes.get(args.recipe) if args.recipe
-              else recipes.find(args.paper, args.model, args.dataset))
+              else recipes.find(args.paper, model, args.dataset))
     if args.recipe and recipe.paper != args.paper:
         raise ValueError(f"Recipe {recipe.name} belongs to {recipe.paper}. Received: paper={args.paper!r}")
     table, row, column = _check_cell(args.paper, args.cell)
@@ -104,7 +105,7 @@ def run(argv: list[str]) -> int:
                   "tfds.testing.mock_data examples.", file=sys.stderr)
             mock = True
     may_fill = not (args.smoke or mock or args.dataset == "synthetic")
-    run_name = f"{args.paper}-{args.model}-{args.dataset}-b{recipe.batch_size if args.batch_size is None else args.batch_size}-s{args.seed}"
+    run_name = f"{args.paper}-{model}-{args.dataset}-b{recipe.batch_size if args.batch_size is None else args.batch_size}-s{args.seed}"
     run_dir = args.run_dir or (pathlib.Path(tempfile.mkdtemp(prefix="keras-cnns-smoke-"))
                                if args.smoke else
                                pathlib.Path(os.path.expanduser("~/.cache/keras-cnns/runs")) / run_name)
@@ -123,7 +124,7 @@ def run(argv: list[str]) -> int:
         "command": ledger.command_line(argv_with_train(argv)), "commit": ledger.git_commit(),
         "versions": ledger.versions(), "hardware": result.hardware,
         "dataset": args.dataset, "dataset_version": _dataset_version(args.dataset, args.data_dir),
-        "mock": mock, "smoke": args.smoke, "model": args.model, "params": result.model_params,
+        "mock": mock, "smoke": args.smoke, "model": model, "params": result.model_params,
         "recipe": recipe.name, "recipe_source": recipe.source, "seed": args.seed,
         "global_batch": result.global_batch, "epochs": result.epochs,
         "recipe_epochs": recipe.epochs, "steps_per_epoch": result.steps_per_epoch,
@@ -135,7 +136,7 @@ def run(argv: list[str]) -> int:
         return 0  # the chief writes the record
     runs_dir = args.runs_dir or ledger.default_runs_dir(full)
     path = ledger.write(record, runs_dir)
-    print(f"[{args.paper}] {args.model} on {args.dataset}: test error {result.test_error:.2f}% "
+    print(f"[{args.paper}] {model} on {args.dataset}: test error {result.test_error:.2f}% "
           f"after {len(result.history)} epoch(s); full-length: {full}; record: {path}")
     return 0
 

@@ -1,5 +1,5 @@
 """VGG (Simonyan & Zisserman 2015): Table 1 depths, Table 2 parameters, and the lecture's
-VGG-16 memory/params table (``../shared/seeds/003_*.txt`` and ``004_*.txt``)."""
+VGG-16 memory/params table (lecture notes 003 and 004)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import keras
 
 import keras_cnns
 from keras_cnns.vgg import CONFIGS
-from reproductions._models import built
-from reproductions.cells import Deviation, Published, check_table
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import WEIGHTS, WEIGHTS_AND_BIASES, Metric, measure
 
 KEY = "vgg"
 PAPER = ("Simonyan & Zisserman, Very Deep Convolutional Networks for Large-Scale Image "
@@ -20,11 +20,17 @@ T1 = "Simonyan & Zisserman 2015, Table 1 (header row)"
 T2 = "Simonyan & Zisserman 2015, Table 2 'Number of parameters (in millions)'"
 LECTURE = "Lecture notes 004, slide 'VGG-16' (same figures in 003, 'Memory Usages and Parameters of VGGNet')"
 
+
+def _model(config: str) -> str:
+    return f"vgg-{config.lower()}"
+
+
 TABLE1 = [Published(T1, config, "weight layers", str(n)) for config, n in
           [("A", 11), ("A-LRN", 11), ("B", 13), ("C", 16), ("D", 16), ("E", 19)]]
 
 # Table 2 prints A and A-LRN in one merged column "A,A-LRN": 133.
-TABLE2 = [Published(T2, config, "params", printed, "M", convention="weights and biases")
+TABLE2 = [Published(T2, config, "params", printed, "M", model=_model(config),
+                    metric=WEIGHTS_AND_BIASES.described("weights and biases"))
           for config, printed in [("A", "133"), ("A-LRN", "133"), ("B", "133"), ("C", "134"),
                                   ("D", "138"), ("E", "144")]]
 
@@ -70,6 +76,8 @@ def _memory_cell(label: str, printed: str) -> Published:
                      convention="output elements")
 
 
+ACTIVATIONS = Metric("output elements", lambda m: m.profile.activations)
+
 _MEMORY_EVIDENCE = ("the memory column of the same slide adds up to 15.24M elements "
                     "(150K + 2x3.2M + 800K + 2x1.6M + 400K + 3x800K + 200K + 3x400K + 100K "
                     "+ 3x100K + 25K + 4096 + 4096 + 1000 = 15,237,608 exactly)")
@@ -80,7 +88,7 @@ LECTURE_TABLE = (
         Published(LECTURE, f"{label} ({name})", "params", params,
                   convention="weights only (not counting biases)"))]
     + [
-        Published(LECTURE, "TOTAL", "memory", "24M", "M", convention="output elements",
+        Published(LECTURE, "TOTAL", "memory", "24M", "M", model="vgg-d", metric=ACTIVATIONS,
                   deviation=Deviation(
                       "the total does not follow from the slide's own rows",
                       _MEMORY_EVIDENCE, corrected="15.24")),
@@ -89,8 +97,8 @@ LECTURE_TABLE = (
                   deviation=Deviation(
                       "carries the wrong 24M total (24M x 4 bytes); the rows give 15.24M x 4 bytes",
                       _MEMORY_EVIDENCE, corrected="60.95")),
-        Published(LECTURE, "TOTAL", "params", "138M", "M",
-                  convention="weights only (not counting biases)"),
+        Published(LECTURE, "TOTAL", "params", "138M", "M", model="vgg-d",
+                  metric=WEIGHTS.described("weights only (not counting biases)")),
     ])
 
 
@@ -102,10 +110,6 @@ STACK_TABLE = [
     Published(SEC23, "one 7x7 conv layer, C channels", "weights / C^2", "49", convention="no biases"),
     Published(SEC23, "7x7 vs three 3x3", "extra weights", "81", "%"),
 ]
-
-#: Every published cell of this paper, by table id.
-PUBLISHED = {"table1": TABLE1, "table2": TABLE2, "lecture_vgg16": LECTURE_TABLE,
-             "sec2_3": STACK_TABLE}
 
 
 def _stack_weights(kernel: int, layers: int, channels: int = 256) -> int:
@@ -121,40 +125,47 @@ def _weight_layers(model: keras.Model) -> int:
     return sum(isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)) for layer in model.layers)
 
 
-def tables():
-    table1, table2, profiles = {}, {}, {}
-    for config in CONFIGS:
-        model, profiles[config] = built("VGG", config=config)
-        table1[(config, "weight layers")] = _weight_layers(model)
-        table2[(config, "params")] = profiles[config].params
-    vgg16 = profiles["D"]
+def _table1() -> dict:
+    return {(config, "weight layers"): _weight_layers(measure(_model(config)).model)
+            for config in CONFIGS}
 
+
+def _lecture() -> tuple[dict, str]:
+    vgg16 = measure("vgg-d").profile
     layers = {layer.name: layer for layer in vgg16.layers}
     lecture = {}
     for name, label, _, _ in _LECTURE_ROWS:
         lecture[(f"{label} ({name})", "memory")] = layers[name].activations
         lecture[(f"{label} ({name})", "params")] = layers[name].weights
-    lecture[("TOTAL", "memory")] = vgg16.activations
     lecture[("TOTAL", "memory per image (float32, forward)")] = vgg16.activation_bytes
-    lecture[("TOTAL", "params")] = vgg16.weights
     details = ("Per-layer profile of our `keras_cnns.VGG16()` (batch 1; memory in output "
                f"elements; params without biases). Mult-adds: {vgg16.macs:,} "
                f"(conv + FC); parameters with biases: {vgg16.params:,}.\n\n"
                + vgg16.table(biases=False))
+    return lecture, details
+
+
+def _stack() -> dict:
     c_squared = 256 ** 2
     three_3x3, one_7x7 = _stack_weights(3, 3), _stack_weights(7, 1)
-    stack = {
+    return {
         ("three 3x3 conv layers, C channels", "weights / C^2"): three_3x3 / c_squared,
         ("one 7x7 conv layer, C channels", "weights / C^2"): one_7x7 / c_squared,
         ("7x7 vs three 3x3", "extra weights"): 100 * (one_7x7 - three_3x3) / three_3x3,
     }
-    return [
-        check_table(KEY, "table1", "Table 1: ConvNet configurations (weight layers)", T1,
-                    PUBLISHED["table1"], table1),
-        check_table(KEY, "table2", "Table 2: Number of parameters (in millions)", T2,
-                    PUBLISHED["table2"], table2),
-        check_table(KEY, "lecture_vgg16", "Lecture: VGG-16 memory and parameters per layer",
-                    LECTURE, PUBLISHED["lecture_vgg16"], lecture, details=details),
-        check_table(KEY, "sec2_3", "Sec. 2.3: a stack of three 3x3 layers vs one 7x7 layer "
-                    "(C = 256 channels in and out)", SEC23, PUBLISHED["sec2_3"], stack),
-    ]
+
+
+TABLES = [
+    TableSpec("table1", "Table 1: ConvNet configurations (weight layers)", T1, TABLE1, _table1),
+    TableSpec("table2", "Table 2: Number of parameters (in millions)", T2, TABLE2),
+    TableSpec("lecture_vgg16", "Lecture: VGG-16 memory and parameters per layer", LECTURE,
+              LECTURE_TABLE, _lecture),
+    TableSpec("sec2_3", "Sec. 2.3: a stack of three 3x3 layers vs one 7x7 layer "
+              "(C = 256 channels in and out)", SEC23, STACK_TABLE, _stack),
+]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)

@@ -4,7 +4,7 @@
 :func:`keras_cnns.training.engine.train` is the library entry point.
 """
 
-from keras_cnns.training import recipes, registry
+from keras_cnns.training import models, recipes
 from keras_cnns.training.recipes import RECIPES, Recipe, Schedule
 
-__all__ = ["RECIPES", "Recipe", "Schedule", "recipes", "registry"]
+__all__ = ["RECIPES", "Recipe", "Schedule", "models", "recipes"]

@@ -17,7 +17,7 @@ import pathlib
 import numpy as np
 import tensorflow as tf
 
-from keras_cnns import _common
+from keras_cnns.arguments import check_choice
 
 AUTOTUNE = tf.data.AUTOTUNE
 
@@ -56,7 +56,7 @@ SYNTHETIC_SIZES = {"train": 1024, "test": 256}
 
 
 def spec(name: str) -> DatasetSpec:
-    _common.check_choice("dataset", name, DATASETS,
+    check_choice("dataset", name, DATASETS,
                          f"Unknown dataset; choose from {', '.join(DATASETS)}.")
     return DATASETS[name]
 

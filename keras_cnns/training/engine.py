@@ -27,8 +27,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_cnns import _common
-from keras_cnns.training import checkpoints, data, logs, recipes, registry, strategy as strategies
+from keras_cnns.arguments import check_choice
+from keras_cnns.training import checkpoints, data, logs, models, recipes, strategy as strategies
 
 
 @dataclasses.dataclass
@@ -93,10 +93,10 @@ def _optimizer(recipe: recipes.Recipe, precision: str):
 
 def validate(config: RunConfig) -> None:
     """Check names and sizes before anything is read or written."""
-    registry.entry(config.model)
+    models.check(config.model, data.spec(config.dataset).image_shape)
     data.spec(config.dataset)
     strategies.check(config.strategy)
-    _common.check_choice("precision", config.precision, strategies.PRECISIONS)
+    check_choice("precision", config.precision, strategies.PRECISIONS)
     if config.dataset not in config.recipe.datasets and config.recipe.name != "tiny":
         raise ValueError(f"Recipe {config.recipe.name} trains on "
                          f"{', '.join(config.recipe.datasets)}. Received: dataset={config.dataset!r}")
@@ -150,7 +150,7 @@ def train(config: RunConfig) -> RunResult:
     schedule = recipe.schedule_for(global_batch)
 
     with strategy.scope():
-        model = registry.build(config.model, ds_spec.classes, ds_spec.image_shape, recipe.dropout)
+        model = models.build(config.model, ds_spec.classes, ds_spec.image_shape, recipe.dropout)
         optimizer = _optimizer(recipe, config.precision)
         optimizer.build(model.trainable_variables)
     decayed = _decayed(model, recipe.weight_decay_on)

@@ -11,9 +11,10 @@ iterations; :meth:`Schedule.lr` is what the training loop applies at every step.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import math
 
-from keras_cnns import _common
+from keras_cnns.arguments import check_choice
 
 SCHEDULE_KINDS = ("step", "exponential", "plateau", "constant")
 OPTIMIZERS = ("sgd", "rmsprop")
@@ -32,7 +33,7 @@ class Optimizer:
     epsilon: float = 1.0  # RMSprop epsilon (Inception-v3 uses 1.0)
 
     def __post_init__(self):
-        _common.check_choice("kind", self.kind, OPTIMIZERS)
+        check_choice("kind", self.kind, OPTIMIZERS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,8 +59,8 @@ class Schedule:
     warmup_until: float = 0.0
 
     def __post_init__(self):
-        _common.check_choice("kind", self.kind, SCHEDULE_KINDS)
-        _common.check_choice("unit", self.unit, ("epoch", "iteration"))
+        check_choice("kind", self.kind, SCHEDULE_KINDS)
+        check_choice("unit", self.unit, ("epoch", "iteration"))
         if list(self.boundaries) != sorted(self.boundaries):
             raise ValueError(f"Schedule boundaries must increase. Received: boundaries={self.boundaries}")
         if self.kind == "exponential" and self.every <= 0:
@@ -96,7 +97,7 @@ class Recipe:
     name: str
     paper: str  # reproduction key, e.g. "wrn"
     source: str  # citation and section the values come from
-    models: tuple[str, ...]  # registry names (or prefixes ending in "*") this recipe trains
+    models: tuple[str, ...]  # registry names or shell-style patterns ("wrn-*") it trains
     datasets: tuple[str, ...]
     optimizer: Optimizer
     schedule: Schedule
@@ -117,10 +118,10 @@ class Recipe:
     assumptions: tuple[str, ...] = ()
 
     def __post_init__(self):
-        _common.check_choice("weight_decay_on", self.weight_decay_on, DECAY_TARGETS)
-        _common.check_choice("augment", self.augment, AUGMENTATIONS)
-        _common.check_choice("normalize", self.normalize, ("channel", "unit"))
-        _common.check_choice("lr_scaling", self.lr_scaling, ("linear", "none"))
+        check_choice("weight_decay_on", self.weight_decay_on, DECAY_TARGETS)
+        check_choice("augment", self.augment, AUGMENTATIONS)
+        check_choice("normalize", self.normalize, ("channel", "unit"))
+        check_choice("lr_scaling", self.lr_scaling, ("linear", "none"))
 
     def schedule_for(self, batch_size: int) -> Schedule:
         """The schedule for a global ``batch_size``: linear lr scaling when the recipe says so."""
@@ -129,14 +130,15 @@ class Recipe:
         return self.schedule.scaled(batch_size / self.batch_size)
 
     def trains(self, model: str) -> bool:
-        return any(model == m or (m.endswith("*") and model.startswith(m[:-1])) for m in self.models)
+        """Whether ``model`` (a canonical registry name) is one this recipe trains."""
+        return any(fnmatch.fnmatchcase(model, pattern) for pattern in self.models)
 
 
 _SGD = Optimizer("sgd", momentum=0.9)
 _NESTEROV = Optimizer("sgd", momentum=0.9, nesterov=True)
 
 RESNET_CIFAR = Recipe(
-    name="resnet-cifar", paper="resnet_cifar",
+    name="resnet-cifar", paper="resnet",
     source=("He et al., Deep Residual Learning for Image Recognition, CVPR 2016 "
             "(arXiv:1512.03385), Sec. 4.2: 'weight decay of 0.0001 and momentum of 0.9 ... "
             "mini-batch size of 128 on two GPUs ... learning rate of 0.1, divide it by 10 at "
@@ -145,7 +147,7 @@ RESNET_CIFAR = Recipe(
             "a 32x32 crop is randomly sampled from the padded image or its horizontal flip'; "
             "for ResNet-110 'we use 0.01 to warm up the training until the training error is "
             "below 80% (about 400 iterations), and then go back to 0.1'"),
-    models=("resnet20", "resnet32", "resnet44", "resnet56", "resnet110", "resnet1202"),
+    models=("resnet-20", "resnet-32", "resnet-44", "resnet-56", "resnet-110", "resnet-1202"),
     datasets=("cifar10",),
     optimizer=_SGD,
     schedule=Schedule("step", 0.1, boundaries=(32_000, 48_000), unit="iteration",
@@ -160,14 +162,14 @@ RESNET_CIFAR = Recipe(
 )
 
 PREACT_RESNET_CIFAR = dataclasses.replace(
-    RESNET_CIFAR, name="preact-resnet-cifar", paper="preact_resnet",
+    RESNET_CIFAR, name="preact-resnet-cifar", paper="wrn",
     source=("He et al., Identity Mappings in Deep Residual Networks, ECCV 2016 "
             "(arXiv:1603.05027), Appendix: same as [ResNet] on CIFAR: 'learning rate starts "
             "from 0.1, and is divided by 10 at 32k and 48k iterations', 'warm up the training "
             "by using a smaller learning rate of 0.01 at the beginning 400 iterations', "
             "mini-batch 128, weight decay 0.0001, momentum 0.9, translation and flipping "
             "augmentation"),
-    models=("preact-resnet*",), datasets=("cifar10", "cifar100"),
+    models=("preact-resnet-*",), datasets=("cifar10", "cifar100"),
 )
 
 WRN_CIFAR = Recipe(
@@ -207,7 +209,7 @@ STOCHASTIC_DEPTH_CIFAR = Recipe(
             "500 epochs ... learning rate 0.1, divided by a factor of 10 after epochs 250 and "
             "375', linear decay of survival probability to p_L = 0.5, standard translation "
             "and flipping augmentation"),
-    models=("stochastic-depth-*", "resnet110-sd"), datasets=("cifar10", "cifar100"),
+    models=("stochastic-depth-resnet-*",), datasets=("cifar10", "cifar100"),
     optimizer=_NESTEROV,
     schedule=Schedule("step", 0.1, boundaries=(250, 375)),
     weight_decay=1e-4, weight_decay_on="all", batch_size=128, epochs=500, augment="cifar",
@@ -233,7 +235,7 @@ DENSENET_CIFAR = Recipe(
             "1e-4 and a Nesterov momentum of 0.9 without dampening'; C10+/C100+: 'mirroring/"
             "shifting' (Sec. 4.1); normalisation 'using the channel means and standard "
             "deviations'"),
-    models=("densenet-*",), datasets=("cifar10", "cifar100"),
+    models=("densenet-*-*",), datasets=("cifar10", "cifar100"),
     optimizer=_NESTEROV,
     schedule=Schedule("step", 0.1, boundaries=(150, 225)),
     weight_decay=1e-4, weight_decay_on="all", batch_size=64, epochs=300, augment="cifar",
@@ -261,7 +263,7 @@ RESNEXT_CIFAR = Recipe(
             "2017 (arXiv:1611.05431), Sec. 5.3 (CIFAR): 'batch size of 128 on 8 GPUs ... "
             "weight decay 0.0005 and momentum 0.9 ... learning rate of 0.1 and divide it by 10 "
             "at the 150-th and 225-th epoch ... 300 epochs', augmentation as [ResNet]"),
-    models=("resnext29-*", "resnext-29*"), datasets=("cifar10", "cifar100"),
+    models=("resnext-29-*",), datasets=("cifar10", "cifar100"),
     optimizer=_SGD,
     schedule=Schedule("step", 0.1, boundaries=(150, 225)),
     weight_decay=5e-4, weight_decay_on="all", batch_size=128, epochs=300, augment="cifar",
@@ -277,7 +279,7 @@ MOBILENET_IMAGENET = Recipe(
             "(arXiv:1512.00567), Sec. 8: 'RMSProp with decay of 0.9 and epsilon=1.0 ... "
             "learning rate of 0.045, decayed every two epoch using an exponential rate of 0.94' "
             "and label smoothing 0.1 (Sec. 7)"),
-    models=("mobilenet*",), datasets=("imagenet2012",),
+    models=("mobilenet-*", "shallow-mobilenet-*", "conv-mobilenet-*"), datasets=("imagenet2012",),
     optimizer=Optimizer("rmsprop", momentum=0.9, rho=0.9, epsilon=1.0),
     schedule=Schedule("exponential", 0.045, factor=0.94, every=2),
     weight_decay=4e-5, weight_decay_on="kernels-except-depthwise", batch_size=96, epochs=100,
@@ -299,7 +301,7 @@ GOOGLENET_IMAGENET = Recipe(
             "and 100% of the image area and whose aspect ratio is chosen randomly between 3/4 "
             "and 4/3'; Sec. 5: auxiliary losses 'weighted by 0.3', dropout 70% ratio before "
             "the classifier"),
-    models=("googlenet*", "inception-v1*"), datasets=("imagenet2012",),
+    models=("googlenet",), datasets=("imagenet2012",),
     optimizer=_SGD,
     schedule=Schedule("exponential", 0.01, factor=0.96, every=8),
     weight_decay=2e-4, weight_decay_on="kernels", batch_size=32, epochs=250,
@@ -320,7 +322,7 @@ VGG_IMAGENET = Recipe(
             "iterations (74 epochs)'; scale jittering S in [256, 512], random 224 crops, "
             "horizontal flips (Sec. 3.1); lecture 003/004 'SGD Momentum 0.9, Learning rate "
             "1e-2, reduced by 10 manually when val accuracy plateaus, L2 weight decay 5e-4'"),
-    models=("vgg11", "vgg13", "vgg16", "vgg19"), datasets=("imagenet2012",),
+    models=("vgg-*",), datasets=("imagenet2012",),
     optimizer=_SGD,
     schedule=Schedule("plateau", 1e-2, factor=0.1, patience=2, max_drops=3),
     weight_decay=5e-4, weight_decay_on="all", batch_size=256, epochs=74,
@@ -332,7 +334,7 @@ VGG_IMAGENET = Recipe(
 TINY = Recipe(
     name="tiny", paper="tiny",
     source="Not a paper: a short recipe for tests and for checking a machine end to end.",
-    models=("tiny-cnn", "tiny-vgg"), datasets=("synthetic",),
+    models=("tiny-*",), datasets=("synthetic",),
     optimizer=_SGD, schedule=Schedule("step", 0.02, boundaries=(5,)),
     weight_decay=1e-4, weight_decay_on="kernels", batch_size=32, epochs=6, augment="none",
 )
@@ -345,7 +347,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
 
 
 def get(name: str) -> Recipe:
-    _common.check_choice("recipe", name, RECIPES)
+    check_choice("recipe", name, RECIPES)
     return RECIPES[name]
 
 
@@ -355,7 +357,7 @@ def papers() -> tuple[str, ...]:
 
 def find(paper: str, model: str, dataset: str) -> Recipe:
     """The recipe of ``paper`` that trains ``model`` on ``dataset`` (the first listed)."""
-    _common.check_choice("paper", paper, papers(), f"No training recipe for that paper; "
+    check_choice("paper", paper, papers(), f"No training recipe for that paper; "
                          f"recipes exist for {', '.join(papers())}.")
     candidates = [r for r in RECIPES.values() if r.paper == paper and dataset in r.datasets]
     if not candidates:

@@ -13,7 +13,7 @@ import os
 
 import tensorflow as tf
 
-from keras_cnns import _common
+from keras_cnns.arguments import check_choice
 
 STRATEGIES = ("auto", "cpu", "gpu", "mirrored", "multiworker", "tpu")
 PRECISIONS = ("float32", "bf16", "fp16")
@@ -30,7 +30,7 @@ def _tpu_resolver():
 
 
 def check(name: str) -> None:
-    _common.check_choice("strategy", name, STRATEGIES)
+    check_choice("strategy", name, STRATEGIES)
 
 
 def make(name: str = "auto") -> tf.distribute.Strategy:
@@ -82,7 +82,7 @@ def per_replica_batch(global_batch: int, strategy: tf.distribute.Strategy) -> in
 
 def set_precision(precision: str) -> None:
     """``float32``, ``bf16`` (``mixed_bfloat16``) or ``fp16`` (``mixed_float16``, loss scaling)."""
-    _common.check_choice("precision", precision, PRECISIONS)
+    check_choice("precision", precision, PRECISIONS)
     import keras
     keras.mixed_precision.set_global_policy(
         {"float32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}[precision])

@@ -1,4 +1,4 @@
-"""Layers the classic papers use that Keras does not ship."""
+"""Local response normalisation (Krizhevsky, Sutskever & Hinton, NIPS 2012, Sec. 3.3)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import math
 
 import keras
 from keras import ops
+
+from keras_cnns.arguments import check_number, fail, is_int
 
 
 @keras.saving.register_keras_serializable(package="keras_cnns")
@@ -22,8 +24,10 @@ class LocalResponseNormalization(keras.layers.Layer):
     def __init__(self, size: int = 5, k: float = 2.0, alpha: float = 1e-4, beta: float = 0.75,
                  **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(size, int) or size < 1 or size % 2 == 0:
-            raise ValueError(f"LRN size n must be a positive odd integer. Received: size={size!r}")
+        if not is_int(size) or size < 1 or size % 2 == 0:
+            fail("LRN size n must be a positive odd integer.", "size", size)
+        for key, value in (("k", k), ("alpha", alpha), ("beta", beta)):
+            check_number(key, value, 0.0)
         self.size, self.k, self.alpha, self.beta = size, k, alpha, beta
 
     def call(self, inputs):

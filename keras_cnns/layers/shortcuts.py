@@ -1,9 +1,11 @@
-"""Small layers of the CIFAR residual networks that Keras does not ship."""
+"""The parameter-free shortcut of He et al. 2016 (option A) for increasing dimensions."""
 
 from __future__ import annotations
 
 import keras
 from keras import ops
+
+from keras_cnns.arguments import check_int
 
 
 @keras.saving.register_keras_serializable(package="keras_cnns")
@@ -16,6 +18,8 @@ class ZeroPadShortcut(keras.layers.Layer):
 
     def __init__(self, filters: int, strides: int = 2, **kwargs):
         super().__init__(**kwargs)
+        check_int("filters", filters)
+        check_int("strides", strides)
         self.filters, self.strides = filters, strides
 
     def call(self, inputs):

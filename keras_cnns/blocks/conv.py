@@ -1,0 +1,87 @@
+"""The convolution -> batch norm -> activation unit, with each paper's conventions as presets."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import keras
+
+from keras_cnns.arguments import check_choice, check_int
+
+__all__ = ["PRESETS", "ConvPreset", "batch_norm", "conv", "conv_norm_act", "norm_act"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ConvPreset:
+    """How a paper's reference code sets up its conv-BN pairs.
+
+    ``bn_momentum`` is Keras' (the weight of the old moving average; Torch's 0.1 is 0.9).
+    """
+
+    bn_epsilon: float
+    bn_momentum: float
+    kernel_initializer: str
+    source: str
+
+
+#: Named presets. Every builder names the one it uses.
+PRESETS = {
+    "keras": ConvPreset(1.001e-5, 0.99, "glorot_uniform",
+                        "keras.applications ResNet: BN epsilon 1.001e-5, Keras' default "
+                        "initialiser"),
+    "keras-default-bn": ConvPreset(1e-3, 0.99, "glorot_uniform",
+                                   "Keras' BatchNormalization defaults (keras.applications "
+                                   "MobileNet)"),
+    "torch": ConvPreset(1e-5, 0.9, "he_normal",
+                        "the authors' Torch code (fb.resnet.torch, wide-residual-networks): "
+                        "BN epsilon 1e-5, momentum 0.1, He-normal convolutions"),
+    "densenet": ConvPreset(1.001e-5, 0.99, "he_normal",
+                           "keras.applications DenseNet's BN epsilon, the DenseNet authors' "
+                           "He-normal convolutions"),
+}
+
+
+def _preset(preset: str | ConvPreset) -> ConvPreset:
+    if isinstance(preset, ConvPreset):
+        return preset
+    check_choice("preset", preset, PRESETS)
+    return PRESETS[preset]
+
+
+def conv(x, filters: int, kernel: int, *, name: str, strides: int = 1, groups: int = 1,
+         padding: str = "same", dilation: int = 1, use_bias: bool = False,
+         preset: str | ConvPreset = "keras", activation=None):
+    """One ``Conv2D`` with the preset's initialiser (no bias by default: a BN follows)."""
+    check_int("filters", filters)
+    check_int("groups", groups)
+    return keras.layers.Conv2D(filters, kernel, strides=strides, padding=padding, groups=groups,
+                               dilation_rate=dilation, use_bias=use_bias, activation=activation,
+                               kernel_initializer=_preset(preset).kernel_initializer,
+                               name=name)(x)
+
+
+def batch_norm(x, *, name: str, preset: str | ConvPreset = "keras"):
+    p = _preset(preset)
+    return keras.layers.BatchNormalization(epsilon=p.bn_epsilon, momentum=p.bn_momentum,
+                                           name=name)(x)
+
+
+def norm_act(x, *, name: str, preset: str | ConvPreset = "keras", activation: str = "relu"):
+    """BN then activation, named ``<name>_bn`` and ``<name>_<activation>`` (pre-activation)."""
+    x = batch_norm(x, name=f"{name}_bn", preset=preset)
+    return keras.layers.Activation(activation, name=f"{name}_{activation}")(x)
+
+
+def conv_norm_act(x, filters: int, kernel: int, *, name: str, strides: int = 1,
+                  groups: int = 1, padding: str = "same", dilation: int = 1,
+                  preset: str | ConvPreset = "keras", activation: str | None = "relu",
+                  conv_name: str | None = None):
+    """Conv (no bias) -> BN -> activation, named ``<name>_conv``, ``<name>_bn`` and
+    ``<name>_<activation>`` (``conv_name`` overrides the first; ``activation=None`` stops
+    after the BN)."""
+    x = conv(x, filters, kernel, name=conv_name or f"{name}_conv", strides=strides,
+             groups=groups, padding=padding, dilation=dilation, preset=preset)
+    x = batch_norm(x, name=f"{name}_bn", preset=preset)
+    if activation is not None:
+        x = keras.layers.Activation(activation, name=f"{name}_{activation}")(x)
+    return x

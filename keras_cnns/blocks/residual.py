@@ -1,0 +1,128 @@
+"""Residual units: shortcuts, the basic and bottleneck blocks (He et al., CVPR 2016) and
+the pre-activation unit (He et al., ECCV 2016), shared by every residual family.
+
+Names follow keras.applications: a block ``<name>`` has ``<name>_0_*`` (the projection or
+zero-padding shortcut), ``<name>_1_*`` .. ``<name>_3_*`` (its convolutions),
+``<name>_add`` and ``<name>_out`` (the activation after the addition).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import keras
+
+from keras_cnns.arguments import check_choice, check_int
+from keras_cnns.blocks.attention import get_attention
+from keras_cnns.blocks.conv import ConvPreset, conv, conv_norm_act, norm_act
+from keras_cnns.layers import ZeroPadShortcut
+
+__all__ = ["SHORTCUTS", "STRIDE_PLACEMENTS", "basic_block", "basic_branch", "bottleneck_block",
+           "preact_block", "residual_merge", "shortcut"]
+
+#: Shortcut options of He et al. 2016, Sec. 3.3: "A" zero-padding for increasing dimensions,
+#: "B" projections for increasing dimensions, "C" projections everywhere.
+SHORTCUTS = ("A", "B", "C")
+#: Which convolution of a downsampling bottleneck carries the stride.
+STRIDE_PLACEMENTS = ("1x1", "3x3")
+
+
+def shortcut(x, filters: int, strides: int, *, name: str, option: str = "B",
+             preset: str | ConvPreset = "keras"):
+    """The shortcut of a block whose output has ``filters`` channels at stride ``strides``.
+
+    Identity where the shape is kept (except option C); otherwise option A's parameter-free
+    subsample-and-zero-pad (:class:`ZeroPadShortcut`) or a 1x1 projection with BN
+    (``<name>_0_conv``, ``<name>_0_bn``).
+    """
+    check_choice("shortcut", option, SHORTCUTS,
+                 "`shortcut` must be 'A' (zero-padding), 'B' (projections where the "
+                 "dimensions increase) or 'C' (projections everywhere).")
+    same = strides == 1 and x.shape[-1] == filters
+    if same and option != "C":
+        return x
+    if option == "A":
+        return ZeroPadShortcut(filters, strides, name=f"{name}_0_pad")(x)
+    return conv_norm_act(x, filters, 1, name=f"{name}_0", strides=strides, preset=preset,
+                         activation=None)
+
+
+def residual_merge(shortcut_tensor, y, *, name: str, activation: str | None = "relu"):
+    """``activation(shortcut + y)`` (``<name>_add``, ``<name>_out``); no activation for
+    pre-activation units."""
+    x = keras.layers.Add(name=f"{name}_add")([shortcut_tensor, y])
+    if activation is None:
+        return x
+    return keras.layers.Activation(activation, name=f"{name}_out")(x)
+
+
+def basic_branch(x, filters: int, strides: int = 1, *, name: str,
+                 preset: str | ConvPreset = "keras"):
+    """F(x) of the basic block (Fig. 2): 3x3 conv-BN-ReLU, 3x3 conv-BN."""
+    y = conv_norm_act(x, filters, 3, name=f"{name}_1", strides=strides, preset=preset)
+    return conv_norm_act(y, filters, 3, name=f"{name}_2", preset=preset, activation=None)
+
+
+def basic_block(x, filters: int, strides: int = 1, *, name: str, shortcut_option: str = "B",
+                preset: str | ConvPreset = "keras", attention=None):
+    """Basic residual block ``relu(shortcut(x) + attention(F(x)))`` (He et al. 2016, Fig. 2)."""
+    skip = shortcut(x, filters, strides, name=name, option=shortcut_option, preset=preset)
+    y = basic_branch(x, filters, strides, name=name, preset=preset)
+    y = _attend(y, attention, name)
+    return residual_merge(skip, y, name=name)
+
+
+def bottleneck_block(x, filters: int, strides: int = 1, *, name: str, expansion: int = 4,
+                     width: int | None = None, groups: int = 1, stride_at: str = "1x1",
+                     shortcut_option: str = "B", preset: str | ConvPreset = "keras",
+                     attention=None):
+    """1x1 (``width``) -> 3x3 (``width``, ``groups``) -> 1x1 (``expansion * filters``) with BN
+    after each and ReLU after the first two (He et al. 2016, Fig. 5); ``attention`` on the
+    branch before the addition (the SE-ResNet module, Hu et al. 2018, Fig. 3).
+
+    ``stride_at="1x1"`` puts a downsampling block's stride on the first 1x1 (the paper's
+    models), ``"3x3"`` on the 3x3 ("ResNet v1.5"; ResNeXt's models).
+    """
+    check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
+                 "`stride_at` must be '1x1' (the paper's placement) or '3x3' (v1.5).")
+    check_int("expansion", expansion)
+    width = width or filters
+    out = expansion * filters
+    skip = shortcut(x, out, strides, name=name, option=shortcut_option, preset=preset)
+    y = conv_norm_act(x, width, 1, name=f"{name}_1", preset=preset,
+                      strides=strides if stride_at == "1x1" else 1)
+    y = conv_norm_act(y, width, 3, name=f"{name}_2", preset=preset, groups=groups,
+                      strides=strides if stride_at == "3x3" else 1)
+    y = conv_norm_act(y, out, 1, name=f"{name}_3", preset=preset, activation=None)
+    y = _attend(y, attention, name)
+    return residual_merge(skip, y, name=name)
+
+
+def preact_block(x, convs, filters: int, strides: int = 1, *, name: str,
+                 preset: str | ConvPreset = "torch", dropout: float = 0.0):
+    """Full pre-activation unit ``x + F(x)`` (He et al., ECCV 2016, Fig. 1b / Fig. 4e).
+
+    ``convs`` lists ``(kernel, width)`` per convolution of F; each is preceded by BN-ReLU
+    (``<name>_<i>_bn``, ``<name>_<i>_relu``); the first carries the stride. Where the
+    channels or the resolution change, the first BN-ReLU is shared by F and a 1x1
+    projection shortcut (``<name>_0_conv``), as the authors' code does. ``dropout``
+    (Zagoruyko & Komodakis 2016) sits after the BN-ReLU of every convolution but the first.
+    """
+    project = strides != 1 or x.shape[-1] != filters
+    pre = norm_act(x, name=f"{name}_1", preset=preset)
+    y = pre
+    for index, (kernel, width) in enumerate(convs, start=1):
+        if index > 1:
+            y = norm_act(y, name=f"{name}_{index}", preset=preset)
+            if dropout:
+                y = keras.layers.Dropout(dropout, name=f"{name}_{index}_dropout")(y)
+        y = conv(y, width, kernel, name=f"{name}_{index}_conv", preset=preset,
+                 strides=strides if index == 1 else 1)
+    skip = conv(pre, filters, 1, name=f"{name}_0_conv", strides=strides,
+                preset=preset) if project else x
+    return residual_merge(skip, y, name=name, activation=None)
+
+
+def _attend(y, attention, name: str):
+    attend: Callable | None = get_attention(attention)
+    return y if attend is None else attend(y, name)

@@ -1,0 +1,91 @@
+"""The stochastic-depth residual layer of Huang et al., ECCV 2016 (arXiv:1603.09382)."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import ops
+
+from keras_cnns.arguments import check_number
+
+
+@keras.saving.register_keras_serializable(package="keras_cnns")
+class StochasticDepth(keras.layers.Layer):
+    """``shortcut + b F(x)`` with ``b ~ Bernoulli(p)`` per mini-batch in training, and
+    ``shortcut + p F(x)`` at test time (Huang et al. 2016, Eq. 2 and Eq. 5).
+
+    Called on ``[x, shortcut]``; ``residual`` is a built model computing ``F``. When
+    ``b = 0`` the residual branch is not run (``ops.cond``), so a dropped block costs no
+    compute and leaves its batch-norm statistics alone. Draws come from a
+    ``keras.random.SeedGenerator(seed)``: the same seed gives the same sequence of drops,
+    and every replica of a ``tf.distribute`` strategy draws the same ``b``.
+
+    On the JAX backend the branch runs as a pure function (``stateless_call``) inside the
+    conditional and its batch-norm updates are assigned after it, since JAX forbids state
+    changes inside a traced branch; the semantics are the same as on TensorFlow.
+    """
+
+    def __init__(self, residual: keras.Model, survival_probability: float, seed: int | None = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        check_number("survival_probability", survival_probability, 0.0, 1.0, low_open=True)
+        self.residual = residual
+        self.survival_probability = float(survival_probability)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name=f"{self.name}_seed")
+
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, training=False):
+        x, shortcut = inputs
+        p = self.survival_probability
+        if not training:
+            return shortcut + p * self.residual(x, training=False)
+        if p >= 1.0:
+            return shortcut + self.residual(x, training=True)
+        keep = keras.random.uniform((), seed=self.seed_generator) < p
+        if keras.backend.backend() == "jax":
+            return self._jax_call(keep, x, shortcut)
+        return ops.cond(keep, lambda: shortcut + self.residual(x, training=True),
+                        lambda: ops.copy(shortcut))
+
+    def _jax_call(self, keep, x, shortcut):
+        trainable = [v.value for v in self.residual.trainable_variables]
+        frozen = [v.value for v in self.residual.non_trainable_variables]
+
+        def run():
+            y, updated = self.residual.stateless_call(trainable, frozen, x, training=True)
+            return shortcut + y, updated
+
+        def skip():
+            return shortcut, frozen
+
+        out, updated = ops.cond(keep, run, skip)
+        for variable, value in zip(self.residual.non_trainable_variables, updated):
+            variable.assign(value)
+        return out
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[1]
+
+    def complexity(self, input_shapes, output_shapes):
+        """Complexity-engine rule: the residual branch as at test time (all blocks run), its
+        scaling by ``p`` and the addition."""
+        from keras_cnns.complexity import Cost, profile
+
+        branch = profile(self.residual)
+        elements = math.prod(output_shapes[0])
+        return Cost(macs=branch.macs, other_ops=branch.other_ops + 2 * elements)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "residual": keras.saving.serialize_keras_object(self.residual),
+                "survival_probability": self.survival_probability, "seed": self.seed}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["residual"] = keras.saving.deserialize_keras_object(config["residual"])
+        return cls(**config)
