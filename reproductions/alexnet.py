@@ -1,12 +1,12 @@
 """The lecture's AlexNet walkthrough (with ZFNet and LeNet-5) and the ILSVRC summary rows
-(``../shared/seeds/004_*.txt`` "AlexNet: Parameters", "Full (simplified) AlexNet
-architecture", "ZFNet", "LeNet-5"; ``003_*.txt`` "ImageNet Classification Results")."""
+(lecture notes 004, "AlexNet: Parameters", "Full (simplified) AlexNet architecture",
+"ZFNet", "LeNet-5"; lecture notes 003, "ImageNet Classification Results")."""
 
 from __future__ import annotations
 
 from reproductions._graph import deepest
-from reproductions._models import built
-from reproductions.cells import Deviation, Published, check_table
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import WEIGHTS_AND_BIASES, Metric, measure
 
 KEY = "alexnet"
 PAPER = ("Krizhevsky, Sutskever & Hinton, ImageNet Classification with Deep Convolutional "
@@ -37,6 +37,18 @@ LAYERS = [
 ]
 _SPEC = ("filters", "filter size", "stride", "pad")
 
+#: Weight layers on the deepest path of a measured model (the lecture's "layers").
+DEPTH = Metric("weight layers on the deepest path", lambda m: deepest(m.model))
+HIDDEN_LAYERS = Metric("weight layers before the output layer",
+                       lambda m: deepest(m.model) - 1)
+UNITS = Metric("outputs of the 5 conv and 3 FC layers (the paper's 'neurons')",
+               lambda m: sum(layer.activations for layer in m.profile.layers
+                             if layer.type in ("Conv2D", "Dense")))
+CONV_PARAMS = Metric("'throw away fully connected layers': all but the linear layer, no "
+                     "auxiliary heads, weights and biases",
+                     lambda m: sum(layer.params for layer in m.profile.layers
+                                   if layer.type != "Dense"))
+
 UNITS_EVIDENCE = ("55x55x96 + 27x27x256 + 2x13x13x384 + 13x13x256 + 4096 + 4096 + 1000 = "
                   "290,400 + 186,624 + 129,792 + 43,264 + 9,192 = 659,272; the paper's own list "
                   "(253,440-186,624-64,896-64,896-43,264-4096-4096-1000, Sec. 3.5) sums to 622,312")
@@ -56,16 +68,16 @@ def _walkthrough() -> list[Published]:
         Published(WALK, "CONV1 (AlexNet: Parameters)", "parameters", "35K", "K",
                   convention="(11*11*3)*96 weights, biases not counted"),
         Published(WALK, "POOL1 (AlexNet: Parameters)", "parameters", "0"),
-        Published(WALK, "whole network", "hidden layers", "7",
-                  convention="weight layers before the output layer"),
-        Published(WALK, "whole network", "units", "650K", "K",
-                  convention="outputs of the 5 conv and 3 FC layers (the paper's 'neurons')",
+        Published(WALK, "whole network", "hidden layers", "7", model="alexnet",
+                  metric=HIDDEN_LAYERS),
+        Published(WALK, "whole network", "units", "650K", "K", model="alexnet", metric=UNITS,
                   deviation=Deviation(
                       "the round 'about 650,000' of the paper does not follow from the layer "
                       "list: the 55x55x96 CONV1 the lecture derives gives 659,272 units",
                       UNITS_EVIDENCE, corrected="659.272")),
-        Published(WALK, "whole network", "params", "60M", "M",
-                  convention="the lecture's one-group layer list, weights and biases",
+        Published(WALK, "whole network", "params", "60M", "M", model="alexnet",
+                  metric=WEIGHTS_AND_BIASES.described(
+                      "the lecture's one-group layer list, weights and biases"),
                   deviation=Deviation(
                       "the paper's 'about 60 million' is rounded down and belongs to the "
                       "two-GPU net (60.97M, the summary's 61M); the lecture's one-group list, "
@@ -81,7 +93,7 @@ ZFNET = [
     Published(ZF, "CONV1", "filter size", "7x7"), Published(ZF, "CONV1", "stride", "2"),
     Published(ZF, "CONV3", "filters", "512"), Published(ZF, "CONV4", "filters", "1024"),
     Published(ZF, "CONV5", "filters", "512"),
-    Published(SUMMARY, "ZFNet", "layers", "8", convention="weight layers on the deepest path"),
+    Published(SUMMARY, "ZFNet", "layers", "8", model="zfnet", metric=DEPTH),
 ]
 
 # "2x3 average pooling" in the slide is left out: LeNet-5 pools 2x2 (LeCun et al. 1998,
@@ -97,27 +109,26 @@ _GOOGLENET_EVIDENCE = ("Table 1 without its linear row: 5,966,272 conv weights (
                        "AlexNet', is 60M/12 = 5M, the same rounding down")
 
 SUMMARY_ROWS = [
-    Published(SUMMARY, "AlexNet", "layers", "8", convention="weight layers on the deepest path"),
-    Published(SUMMARY, "AlexNet", "parameters", "61 million", "M",
-              convention="the paper's two-GPU form (groups=2), weights and biases"),
-    Published(SUMMARY, "VGGNet", "layers", "16", convention="weight layers, VGG-16 (config D)"),
-    Published(SUMMARY, "VGGNet", "parameters", "138 million", "M",
-              convention="weights and biases"),
-    Published(SUMMARY, "GoogLeNet", "layers", "22",
-              convention="weight layers on the deepest path (Table 1's depth column)"),
-    Published(SUMMARY, "GoogLeNet", "parameters", "5 million", "M",
-              convention="'throw away fully connected layers': all but the linear layer, no "
-                         "auxiliary heads, weights and biases",
+    Published(SUMMARY, "AlexNet", "layers", "8", model="alexnet-2gpu", metric=DEPTH),
+    Published(SUMMARY, "AlexNet", "parameters", "61 million", "M", model="alexnet-2gpu",
+              metric=WEIGHTS_AND_BIASES.described(
+                  "the paper's two-GPU form (groups=2), weights and biases")),
+    Published(SUMMARY, "VGGNet", "layers", "16", model="vgg-d",
+              metric=DEPTH.described("weight layers, VGG-16 (config D)")),
+    Published(SUMMARY, "VGGNet", "parameters", "138 million", "M", model="vgg-d",
+              metric=WEIGHTS_AND_BIASES.described("weights and biases")),
+    Published(SUMMARY, "GoogLeNet", "layers", "22", model="googlenet",
+              metric=DEPTH.described("weight layers on the deepest path (Table 1's depth "
+                                     "column)")),
+    Published(SUMMARY, "GoogLeNet", "parameters", "5 million", "M", model="googlenet",
+              metric=CONV_PARAMS,
               deviation=Deviation("rounded down: the conv part has 5.97M parameters",
                                   _GOOGLENET_EVIDENCE, corrected="6.0")),
-    Published(SUMMARY, "ResNet", "layers", "152", convention="weight layers on the deepest path"),
+    Published(SUMMARY, "ResNet", "layers", "152", model="resnet-152", metric=DEPTH),
 ] + [Published(SUMMARY, name, "ILSVRC top-5 error", printed, "%", kind="accuracy",
                convention="competition entry (ensembles, extra data for some)")
      for name, printed in (("AlexNet", "15.4%"), ("ZFNet", "11.2%"), ("VGGNet", "7.3%"),
                            ("GoogLeNet", "6.7%"), ("ResNet", "3.57%"))]
-
-PUBLISHED = {"walkthrough": _walkthrough(), "zfnet": ZFNET, "lenet5": LENET5,
-             "ilsvrc_summary": SUMMARY_ROWS}
 
 
 def _padding(layer) -> int:
@@ -131,63 +142,60 @@ def _spec(layer) -> dict[str, int]:
             "stride": layer.strides[0], "pad": _padding(layer)}
 
 
-def tables():
-    alexnet, stats = built("AlexNet")
+def _walk() -> tuple[dict, str]:
+    alexnet = measure("alexnet")
     walk = {}
     for label, name, shape, _ in LAYERS:
-        layer = alexnet.get_layer(name)
+        layer = alexnet.model.get_layer(name)
         axes = ("H", "W", "C") if len(shape) == 3 else ("units",)
         for axis, value in zip(axes, layer.output.shape[1:]):
             walk[(label, f"output volume ({axis})")] = value
         if name != "input" and not name.startswith(("norm", "fc", "predictions")):
             for column, value in _spec(layer).items():
                 walk[(label, column)] = value
-    layer_stats = {layer.name: layer for layer in stats.layers}
+    layer_stats = {layer.name: layer for layer in alexnet.profile.layers}
     walk[("CONV1 (AlexNet: Parameters)", "parameters")] = layer_stats["conv1"].weights
     walk[("POOL1 (AlexNet: Parameters)", "parameters")] = layer_stats["pool1"].params
-    walk[("whole network", "hidden layers")] = deepest(alexnet) - 1
-    walk[("whole network", "units")] = sum(
-        layer.activations for layer in stats.layers if layer.type in ("Conv2D", "Dense"))
-    walk[("whole network", "params")] = stats.params
+    two_gpu = measure("alexnet-2gpu").profile
+    details = ("Per-layer profile of our `keras_cnns.AlexNet()` (the lecture's one-group list; "
+               f"memory in output elements; params without biases). The two-GPU form "
+               f"(`groups=2`) has {two_gpu.weights:,} weights and "
+               f"{two_gpu.macs:,} multiply-adds.\n\n" + alexnet.profile.table(biases=False))
+    return walk, details
 
-    zfnet, _ = built("ZFNet")
+
+def _zfnet() -> dict:
+    zfnet = measure("zfnet").model
     conv1 = zfnet.get_layer("conv1")
-    zf = {("CONV1", "filter size"): conv1.kernel_size[0], ("CONV1", "stride"): conv1.strides[0],
-          ("ZFNet", "layers"): deepest(zfnet)}
+    zf = {("CONV1", "filter size"): conv1.kernel_size[0], ("CONV1", "stride"): conv1.strides[0]}
     for name in ("conv3", "conv4", "conv5"):
         zf[(name.upper(), "filters")] = zfnet.get_layer(name).filters
+    return zf
 
-    lenet, _ = built("LeNet5")
+
+def _lenet5() -> dict:
+    lenet = measure("lenet-5").model
     convs = [lenet.get_layer(name) for name in ("c1", "c3")]
     pools = [lenet.get_layer(name) for name in ("s2", "s4")]
     same = lambda values: values[0] if len(set(values)) == 1 else float("nan")  # noqa: E731
-    lenet_cells = {
+    return {
         ("conv", "filter size"): same([c.kernel_size[0] for c in convs] + [c.kernel_size[1] for c in convs]),
         ("conv", "stride"): same([c.strides[0] for c in convs]),
         ("average pooling", "stride"): same([p.strides[0] for p in pools]),
     }
 
-    two_gpu, two_gpu_stats = built("AlexNet", groups=2)
-    vgg16, vgg_stats = built("VGG16")
-    googlenet, google_stats = built("GoogLeNet")
-    resnet152, _ = built("ResNet", depth=152)
-    summary = {
-        ("AlexNet", "layers"): deepest(two_gpu), ("AlexNet", "parameters"): two_gpu_stats.params,
-        ("VGGNet", "layers"): deepest(vgg16), ("VGGNet", "parameters"): vgg_stats.params,
-        ("GoogLeNet", "layers"): deepest(googlenet),
-        ("GoogLeNet", "parameters"): sum(layer.params for layer in google_stats.layers
-                                         if layer.type != "Dense"),
-        ("ResNet", "layers"): deepest(resnet152),
-    }
-    details = ("Per-layer profile of our `keras_cnns.AlexNet()` (the lecture's one-group list; "
-               f"memory in output elements; params without biases). The two-GPU form "
-               f"(`groups=2`) has {two_gpu_stats.weights:,} weights and "
-               f"{two_gpu_stats.macs:,} multiply-adds.\n\n" + stats.table(biases=False))
-    return [
-        check_table(KEY, "walkthrough", "Lecture: AlexNet layer list and parameters", WALK,
-                    PUBLISHED["walkthrough"], walk, details=details),
-        check_table(KEY, "zfnet", "Lecture: ZFNet (AlexNet but ...)", ZF, PUBLISHED["zfnet"], zf),
-        check_table(KEY, "lenet5", "Lecture: LeNet-5", LENET, PUBLISHED["lenet5"], lenet_cells),
-        check_table(KEY, "ilsvrc_summary", "Lecture: ImageNet classification results (summary "
-                    "rows)", SUMMARY, PUBLISHED["ilsvrc_summary"], summary),
-    ]
+
+TABLES = [
+    TableSpec("walkthrough", "Lecture: AlexNet layer list and parameters", WALK,
+              _walkthrough(), _walk),
+    TableSpec("zfnet", "Lecture: ZFNet (AlexNet but ...)", ZF, ZFNET, _zfnet),
+    TableSpec("lenet5", "Lecture: LeNet-5", LENET, LENET5, _lenet5),
+    TableSpec("ilsvrc_summary", "Lecture: ImageNet classification results (summary rows)",
+              SUMMARY, SUMMARY_ROWS),
+]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)

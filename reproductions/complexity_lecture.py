@@ -1,6 +1,6 @@
-"""The lecture's "Comparing complexity" table (``../shared/seeds/004_*.txt``, section
-COMPLEXITY; the figures of Sze et al., "Efficient Processing of Deep Neural Networks", 2017):
-AlexNet, VGG-16, GoogLeNet (v1), ResNet-50."""
+"""The lecture's "Comparing complexity" table (lecture notes 004, section COMPLEXITY; the
+figures of Sze et al., "Efficient Processing of Deep Neural Networks", 2017): AlexNet, VGG-16,
+GoogLeNet (v1), ResNet-50."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ import math
 import keras
 
 from reproductions._graph import deepest
-from reproductions._models import built
-from reproductions.cells import Deviation, Published, check_table
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import MACS, WEIGHTS, Metric, measure
 
 KEY = "complexity-lecture"
 PAPER = ("Lecture notes 004, 'Accuracy vs. efficiency' complexity table (after Sze, Chen, "
          "Yang & Emer, Efficient Processing of Deep Neural Networks: A Tutorial and Survey, 2017)")
 SOURCE = "Lecture notes 004, COMPLEXITY, 'Accuracy vs. efficiency' table"
 
-#: Column -> (builder, kwargs): AlexNet's 2.3M / 666M conv figures are the two-GPU net's.
+#: Column -> registry name: AlexNet's 2.3M / 666M conv figures are the two-GPU net's.
 MODELS = {
-    "AlexNet": ("AlexNet", {"groups": 2}),
-    "VGG-16": ("VGG16", {}),
-    "GoogLeNet (v1)": ("GoogLeNet", {}),
-    "ResNet-50": ("ResNet", {"depth": 50}),
+    "AlexNet": "alexnet-2gpu",
+    "VGG-16": "vgg-d",
+    "GoogLeNet (v1)": "googlenet",
+    "ResNet-50": "resnet-50",
 }
 
 # The table as printed, one tuple per row, one entry per column (in MODELS' order).
@@ -52,7 +52,32 @@ CONVENTION = {
     "Stride": "conv strides",
     "Filter Sizes": "conv kernel sizes",
 }
-WEIGHTS = "weights only, no biases, no BN; GoogLeNet without auxiliary heads"
+COUNTING = "weights only, no biases, no BN; GoogLeNet without auxiliary heads"
+
+
+def _is_conv(layer) -> bool:
+    return isinstance(layer, keras.layers.Conv2D)
+
+
+def _total(kind: str, figure: str) -> Metric:
+    """``figure`` summed over the ``kind`` layers of a measured model."""
+    return Metric(COUNTING, lambda m: sum(getattr(layer, figure) for layer in m.profile.layers
+                                          if layer.type == kind))
+
+
+#: The whole-network rows, computed from each column's measured model.
+METRICS = {
+    "# of CONV Layers": Metric(CONVENTION["# of CONV Layers"],
+                               lambda m: deepest(m.model, _is_conv)),
+    "CONV # of Weights": _total("Conv2D", "weights"),
+    "CONV # of MACs": _total("Conv2D", "macs"),
+    "# of FC layers": Metric("", lambda m: sum(layer.type == "Dense"
+                                               for layer in m.profile.layers)),
+    "FC # of Weights": _total("Dense", "weights"),
+    "FC # of MACs": _total("Dense", "macs"),
+    "Total Weights": WEIGHTS.described(COUNTING),
+    "Total MACs": MACS.described(COUNTING),
+}
 
 _GOOGLENET_MACS = Deviation(
     "does not follow from GoogLeNet's Table 1 widths",
@@ -86,7 +111,7 @@ def _published() -> list[Published]:
     cells = []
     for row, values in TABLE.items():
         for column, printed in zip(MODELS, values):
-            note = CONVENTION.get(row, WEIGHTS if "Weights" in row or "MACs" in row else "")
+            note = CONVENTION.get(row, COUNTING if "Weights" in row or "MACs" in row else "")
             if row.startswith("Accuracy"):
                 cells.append(Published(SOURCE, row, column, printed, "%", kind="accuracy",
                                        convention="single crop, cnn-benchmarks"))
@@ -101,6 +126,10 @@ def _published() -> list[Published]:
                     cells.append(Published(SOURCE, name, column, part,
                                            convention=f"{note}; printed '{printed}'",
                                            deviation=DEVIATIONS.get((name, column))))
+            elif row in METRICS:
+                cells.append(Published(SOURCE, row, column, printed, _unit(printed),
+                                       model=MODELS[column], metric=METRICS[row],
+                                       deviation=DEVIATIONS.get((row, column))))
             else:
                 cells.append(Published(SOURCE, row, column, printed, _unit(printed),
                                        convention=note,
@@ -108,28 +137,15 @@ def _published() -> list[Published]:
     return cells
 
 
-PUBLISHED = {"comparing_complexity": _published()}
-
-
-def _ours(column: str, model, stats) -> dict[tuple[str, str], float]:
-    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
-    conv_stats = [layer for layer in stats.layers if layer.type == "Conv2D"]
-    fc_stats = [layer for layer in stats.layers if layer.type == "Dense"]
+def _ours(column: str, model) -> dict[tuple[str, str], float]:
+    convs = [layer for layer in model.layers if _is_conv(layer)]
     height, width = model.input.shape[1:3]
     ours = {
         "Input": height if height == width else math.nan,
-        "# of CONV Layers": deepest(model, lambda layer: isinstance(layer, keras.layers.Conv2D)),
         "# of Channels (min)": min(c.input.shape[-1] // c.groups for c in convs),
         "# of Channels (max)": max(c.input.shape[-1] // c.groups for c in convs),
         "# of Filters (min)": min(c.filters for c in convs),
         "# of Filters (max)": max(c.filters for c in convs),
-        "CONV # of Weights": sum(layer.weights for layer in conv_stats),
-        "CONV # of MACs": sum(layer.macs for layer in conv_stats),
-        "# of FC layers": len(fc_stats),
-        "FC # of Weights": sum(layer.weights for layer in fc_stats),
-        "FC # of MACs": sum(layer.macs for layer in fc_stats),
-        "Total Weights": stats.weights,
-        "Total MACs": stats.macs,
     }
     for row, values in (("Filter Sizes", {c.kernel_size[0] for c in convs}),
                         ("Stride", {c.strides[0] for c in convs})):
@@ -142,11 +158,18 @@ def _ours(column: str, model, stats) -> dict[tuple[str, str], float]:
     return {(row, column): value for row, value in ours.items()}
 
 
-def tables():
+def _figures() -> dict:
     ours = {}
-    for column, (builder, kwargs) in MODELS.items():
-        model, stats = built(builder, **kwargs)
-        ours.update(_ours(column, model, stats))
-    return [check_table(KEY, "comparing_complexity", "Lecture: Comparing complexity "
-                        "(AlexNet, VGG-16, GoogLeNet, ResNet-50)", SOURCE,
-                        PUBLISHED["comparing_complexity"], ours)]
+    for column, name in MODELS.items():
+        ours.update(_ours(column, measure(name).model))
+    return ours
+
+
+TABLES = [TableSpec("comparing_complexity", "Lecture: Comparing complexity (AlexNet, VGG-16, "
+                    "GoogLeNet, ResNet-50)", SOURCE, _published(), _figures)]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)

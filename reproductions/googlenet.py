@@ -1,11 +1,11 @@
 """GoogLeNet (Szegedy et al. 2015), Table 1: per row, output size, depth, the six width
-columns, params and ops (``../shared/seeds/003_*.txt``, ``004_*.txt``)."""
+columns, params and ops (lecture notes 003 and 004)."""
 
 from __future__ import annotations
 
 from reproductions._graph import path_depths
-from reproductions._models import built
-from reproductions.cells import Deviation, Published, check_table
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import measure
 
 KEY = "googlenet"
 PAPER = ("Szegedy et al., Going Deeper with Convolutions, CVPR 2015 (arXiv:1409.4842), "
@@ -146,7 +146,6 @@ def _table1() -> list[Published]:
 
 
 TABLE1 = _table1()
-PUBLISHED = {"table1": TABLE1}
 
 
 def _printed_sum(column: int) -> float:
@@ -157,8 +156,9 @@ def _flat_shape(shape) -> tuple:
     return (1, 1, shape[0]) if len(shape) == 1 else tuple(shape)
 
 
-def tables():
-    model, stats = built("GoogLeNet")
+def _figures() -> tuple[dict, str]:
+    googlenet = measure("googlenet")
+    model, stats = googlenet.model, googlenet.profile
     depths = path_depths(model)
     ends = [end for _, end, *_ in ROWS]
     names = [layer.name for layer in stats.layers]
@@ -187,11 +187,20 @@ def tables():
     details = ("The params column counts K = 1024 weights: the convolution 3x3/1 row's "
                "64x64 + 3x3x64x192 = 114,688 = 112.0K and the linear row's 1024x1000 = "
                "1000.0K are exact only in that unit (biases would add 0.25K and 1K).\n\n"
-               "Our `keras_cnns.GoogLeNet()` (no auxiliary classifiers): "
+               f"Our `{googlenet.call}` (no auxiliary classifiers): "
                f"{stats.weights:,} weights, {stats.params:,} parameters with biases, "
                f"{stats.macs:,} multiply-adds; depth {max(depths.values())} weight layers. "
                f"Table 1's params column summed as printed: {_printed_sum(-2):,.1f}K; its ops "
                f"column: {_printed_sum(-1):,.0f}M.\n\n"
                + stats.table(biases=False))
-    return [check_table(KEY, "table1", "Table 1: GoogLeNet incarnation of the Inception "
-                        "architecture", T1, PUBLISHED["table1"], ours, details=details)]
+    return ours, details
+
+
+TABLES = [TableSpec("table1", "Table 1: GoogLeNet incarnation of the Inception architecture",
+                    T1, TABLE1, _figures)]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)

@@ -1,14 +1,14 @@
 """ResNet (He et al. 2016), Table 1: the layer layout per stage (output sizes, block shapes,
-repeat counts) and the FLOPs row (``../shared/seeds/004_*.txt``, "Architectures for ImageNet").
+repeat counts) and the FLOPs row (lecture notes 004, "Architectures for ImageNet").
 """
 
 from __future__ import annotations
 
 import math
 
-from reproductions._graph import deepest
-from reproductions._models import built
-from reproductions.cells import Deviation, Published, check_table
+from reproductions._graph import deepest, stage_blocks
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import MACS, Metric, measure
 
 KEY = "resnet"
 PAPER = ("He, Zhang, Ren & Sun, Deep Residual Learning for Image Recognition, CVPR 2016 "
@@ -33,8 +33,14 @@ def _block(depth: int, stage: str) -> list[tuple[str, str]]:
     return [("1×1", str(width)), ("3×3", str(width)), ("1×1", str(4 * width))]
 
 
+def _model(depth: int) -> str:
+    """Registry name of Table 1's ``depth``-layer net (the stride on the 1x1, as in the paper)."""
+    return f"resnet-{depth}"
+
+
 _ORDINAL = ("1st", "2nd", "3rd")
 FLOPS_CONVENTION = "multiply-adds of all conv and fc layers, stride on the 1x1 (default)"
+DEPTH = Metric("conv/fc layers on the deepest path", lambda m: deepest(m.model))
 
 _FLOPS_DEVIATION = {
     34: Deviation(
@@ -64,8 +70,8 @@ def _table1() -> list[Published]:
     ]
     for depth in DEPTHS:
         column = f"{depth}-layer"
-        cells.append(Published(T1, "weight layers", column, str(depth),
-                               convention="conv/fc layers on the deepest path"))
+        cells.append(Published(T1, "weight layers", column, str(depth), model=_model(depth),
+                               metric=DEPTH))
         for stage, repeats in zip(STAGES, _REPEATS[depth]):
             cells.append(Published(T1, f"{stage} blocks", column, str(repeats),
                                    convention="printed '×n' after the bracket"))
@@ -74,14 +80,14 @@ def _table1() -> list[Published]:
                                        convention="every block of the stage"))
                 cells.append(Published(T1, f"{stage} {ordinal} conv filters", column, filters,
                                        convention="every block of the stage"))
-    flops = [Published(T1, "FLOPs", f"{depth}-layer", FLOPS[depth], "G",
-                       convention=FLOPS_CONVENTION, deviation=_FLOPS_DEVIATION.get(depth))
+    flops = [Published(T1, "FLOPs", f"{depth}-layer", FLOPS[depth], "G", model=_model(depth),
+                       metric=MACS.described(FLOPS_CONVENTION),
+                       deviation=_FLOPS_DEVIATION.get(depth))
              for depth in DEPTHS]
     return cells, flops
 
 
 TABLE1, FLOPS_ROW = _table1()
-PUBLISHED = {"table1_layout": TABLE1, "table1_flops": FLOPS_ROW}
 
 
 def _same(values) -> float:
@@ -90,13 +96,11 @@ def _same(values) -> float:
     return values.pop() if len(values) == 1 else math.nan
 
 
-def _layout(depth: int, model, ours: dict) -> None:
+def _blocks(depth: int, model, ours: dict) -> None:
     column = f"{depth}-layer"
-    ours[("weight layers", column)] = deepest(model)
-    names = [layer.name for layer in model.layers]
+    names = {layer.name for layer in model.layers}
     for index, stage in enumerate(STAGES, start=2):
-        blocks = [name.removesuffix("_out") for name in names
-                  if name.startswith(f"conv{index}_block") and name.endswith("_out")]
+        blocks = [f"conv{index}_{block}" for block in stage_blocks(model, index)]
         ours[(f"{stage} blocks", column)] = len(blocks)
         for conv, ordinal in enumerate(_ORDINAL, start=1):
             layers = [model.get_layer(f"{block}_{conv}_conv") for block in blocks
@@ -108,38 +112,47 @@ def _layout(depth: int, model, ours: dict) -> None:
                     layer.filters for layer in layers)
 
 
+# Table 1's output-size rows and our layer that ends each.
+_SIZE_LAYERS = [("conv1", "conv1_relu"), ("conv2_x", "conv2_block1_out"),
+                ("conv3_x", "conv3_block1_out"), ("conv4_x", "conv4_block1_out"),
+                ("conv5_x", "conv5_block1_out"), ("average pool, 1000-d fc", "avg_pool")]
+
+
+def _layout() -> dict:
+    layout, sizes = {}, {}
+    for depth in DEPTHS:
+        model = measure(_model(depth)).model
+        _blocks(depth, model, layout)
+        for stage, layer in _SIZE_LAYERS:
+            shape = model.get_layer(layer).output.shape[1:]
+            sizes.setdefault(stage, set()).add(1 if len(shape) == 1 else _same(shape[:2]))
+    for stage, values in sizes.items():
+        layout[(f"{stage} output size", "all depths")] = _same(values)
+    model = measure(_model(50)).model
+    conv1, pool = model.get_layer("conv1_conv"), model.get_layer("pool1_pool")
+    layout[("conv1", "kernel")] = _same(conv1.kernel_size)
+    layout[("conv1", "filters")] = conv1.filters
+    layout[("conv1", "stride")] = _same(conv1.strides)
+    layout[("conv1 max pool", "window")] = _same(pool.pool_size)
+    layout[("conv1 max pool", "stride")] = _same(pool.strides)
+    return layout
+
+
 def _without_projections(stats) -> int:
     return stats.macs - sum(layer.macs for layer in stats.layers if layer.name.endswith("_0_conv"))
 
 
-def tables():
-    layout, flops, sizes, rows, v15s = {}, {}, {}, [], []
+def _flops_details() -> str:
+    rows, v15s = [], []
     for depth in DEPTHS:
-        model, stats = built("ResNet", depth=depth)
-        _layout(depth, model, layout)
-        flops[("FLOPs", f"{depth}-layer")] = stats.macs
-        for stage, layer in [("conv1", "conv1_relu"), ("conv2_x", "conv2_block1_out"),
-                             ("conv3_x", "conv3_block1_out"), ("conv4_x", "conv4_block1_out"),
-                             ("conv5_x", "conv5_block1_out"),
-                             ("average pool, 1000-d fc", "avg_pool")]:
-            shape = model.get_layer(layer).output.shape[1:]
-            sizes.setdefault(stage, set()).add(1 if len(shape) == 1 else _same(shape[:2]))
-        if depth == 50:
-            conv1, pool = model.get_layer("conv1_conv"), model.get_layer("pool1_pool")
-            layout[("conv1", "kernel")] = _same(conv1.kernel_size)
-            layout[("conv1", "filters")] = conv1.filters
-            layout[("conv1", "stride")] = _same(conv1.strides)
-            layout[("conv1 max pool", "window")] = _same(pool.pool_size)
-            layout[("conv1 max pool", "stride")] = _same(pool.strides)
-        v15 = built("ResNet", depth=depth, stride_at="3x3")[1].macs if depth >= 50 else stats.macs
+        stats = measure(_model(depth)).profile
+        v15 = measure(f"{_model(depth)}-v1.5").profile.macs if depth >= 50 else stats.macs
         if depth >= 50:
             v15s.append(f"{v15 / 1e9:.2f}")
         rows.append(f"| {depth} | {stats.macs / 1e9:.3f} | {v15 / 1e9:.3f} | "
                     f"{_without_projections(stats) / 1e9:.3f} | {stats.weights:,} | "
                     f"{stats.params:,} |")
-    for stage, values in sizes.items():
-        layout[(f"{stage} output size", "all depths")] = _same(values)
-    details = (
+    return (
         "Which stride placement reproduces the paper: the stride on the first 1x1 of a "
         "downsampling bottleneck (`stride_at='1x1'`, our default). The v1.5 placement on the "
         f"3x3 gives {'/'.join(v15s)} x10^9 for 50/101/152, which Table 1's 3.8/7.6/11.3 rule "
@@ -147,9 +160,16 @@ def tables():
         "| depth | stride on 1x1 (paper) | stride on 3x3 (v1.5) | 1x1 without projection "
         "shortcuts | weights | parameters (with BN) |\n|---|---|---|---|---|---|\n"
         + "\n".join(rows))
-    return [
-        check_table(KEY, "table1_layout", "Table 1: layer layout per stage", T1,
-                    PUBLISHED["table1_layout"], layout),
-        check_table(KEY, "table1_flops", "Table 1: FLOPs (multiply-adds)", T1,
-                    PUBLISHED["table1_flops"], flops, details=details),
-    ]
+
+
+TABLES = [
+    TableSpec("table1_layout", "Table 1: layer layout per stage", T1, TABLE1, _layout),
+    TableSpec("table1_flops", "Table 1: FLOPs (multiply-adds)", T1, FLOPS_ROW,
+              details=_flops_details),
+]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)
