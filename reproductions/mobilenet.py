@@ -1,6 +1,6 @@
 """MobileNet (Howard et al. 2017): Tables 1-7, the separable-cost formula of Sec. 3.1 and its
-"8 to 9 times" claim (``../shared/seeds/003_*.txt``; width/resolution multipliers also in
-``001_*.txt``), plus a plot of our mult-adds against the published accuracy.
+"8 to 9 times" claim (lecture notes 003; width/resolution multipliers also in lecture notes
+001), plus a plot of our mult-adds against the published accuracy.
 
 Conventions of the paper, used for every cell: mult-adds count convolutions and the
 fully-connected layer (biases, batch norm and ReLU are not counted); parameters are weights
@@ -18,7 +18,8 @@ import keras
 
 import keras_cnns
 from keras_cnns.mobilenet import SEPARABLE_LAYERS, reduction_factor, separable_block
-from reproductions.cells import Deviation, Published, check_table
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import MACS, WEIGHTS, measure
 
 KEY = "mobilenet"
 PAPER = ("Howard et al., MobileNets: Efficient Convolutional Neural Networks for Mobile Vision "
@@ -39,6 +40,9 @@ CLAIM = (f"{_SRC}, Sec. 3.1: 'MobileNet uses 3x3 depthwise separable convolution
 MADDS = "weights-layer mult-adds (conv + FC), biases not counted"
 PARAMS = "weights only (no biases, no batch-norm parameters)"
 REFERENCE = "tensorflow/models research/slim/nets/mobilenet_v1.py"
+#: The two conventions as metrics of a whole model (Tables 4-7).
+MADDS_METRIC = MACS.described(MADDS)
+PARAMS_METRIC = WEIGHTS.described(PARAMS)
 
 # --------------------------------------------------------------------------- Table 1
 
@@ -141,20 +145,23 @@ def _table3_cells() -> list[Published]:
 
 # --------------------------------------------------------------------------- Tables 4-7
 
-#: Builder arguments of every model row of Tables 4-7.
+#: Registry name of every model row of Tables 4-7 (the row label as printed).
 MODELS = {
-    "Conv MobileNet": dict(separable=False),
-    "MobileNet": dict(),
-    "0.75 MobileNet": dict(alpha=0.75),
-    "Shallow MobileNet": dict(shallow=True),
-    "1.0 MobileNet-224": dict(),
-    "0.75 MobileNet-224": dict(alpha=0.75),
-    "0.5 MobileNet-224": dict(alpha=0.5),
-    "0.25 MobileNet-224": dict(alpha=0.25),
-    "1.0 MobileNet-192": dict(resolution=192),
-    "1.0 MobileNet-160": dict(resolution=160),
-    "1.0 MobileNet-128": dict(resolution=128),
+    "Conv MobileNet": "conv-mobilenet-1.0-224",
+    "MobileNet": "mobilenet-1.0-224",
+    "0.75 MobileNet": "mobilenet-0.75-224",
+    "Shallow MobileNet": "shallow-mobilenet-1.0-224",
+    "1.0 MobileNet-224": "mobilenet-1.0-224",
+    "0.75 MobileNet-224": "mobilenet-0.75-224",
+    "0.5 MobileNet-224": "mobilenet-0.5-224",
+    "0.25 MobileNet-224": "mobilenet-0.25-224",
+    "1.0 MobileNet-192": "mobilenet-1.0-192",
+    "1.0 MobileNet-160": "mobilenet-1.0-160",
+    "1.0 MobileNet-128": "mobilenet-1.0-128",
 }
+#: The model of Tables 1 and 2 and of the Sec. 3.1 claim, and its full-convolution twin.
+BASE = MODELS["MobileNet"]
+CONV = MODELS["Conv MobileNet"]
 
 _CONV_MOBILENET_DEVIATION = Deviation(
     "Conv MobileNet's mult-adds do not follow the convention of the same table's MobileNet row",
@@ -194,9 +201,10 @@ def _model_cells(source: str, rows) -> list[Published]:
         cells += [
             Published(source, model, "ImageNet Accuracy", accuracy.rstrip("%"), "%",
                       kind="accuracy", convention="top-1, printed as " + accuracy),
-            Published(source, model, "Million Mult-Adds", madds, "M", convention=MADDS,
-                      deviation=_MADDS_DEVIATIONS.get(model)),
-            Published(source, model, "Million Parameters", params, "M", convention=PARAMS),
+            Published(source, model, "Million Mult-Adds", madds, "M", model=MODELS[model],
+                      metric=MADDS_METRIC, deviation=_MADDS_DEVIATIONS.get(model)),
+            Published(source, model, "Million Parameters", params, "M", model=MODELS[model],
+                      metric=PARAMS_METRIC),
         ]
     return cells
 
@@ -213,15 +221,6 @@ _CLAIM_CELLS = [
               convention="the claim's upper end as printed ('8 to 9'), to its whole-number "
                          "precision; standard 3x3 conv mult-adds / separable mult-adds"),
 ]
-
-#: Every published cell of this paper, by table id.
-PUBLISHED = {
-    "table1": _table1_cells(),
-    "table2": _table2_cells(),
-    "table3": _table3_cells(),
-    **{table_id: _model_cells(source, rows) for table_id, source, _, rows in _MODEL_TABLES},
-    "sec3_1_reduction": _CLAIM_CELLS,
-}
 
 # --------------------------------------------------------------------------- measuring
 
@@ -275,17 +274,14 @@ def _category(layer: keras.layers.Layer) -> str | None:
     return None
 
 
-@functools.cache
-def measure(model_name: str):
-    """Profile of a Tables 4-7 model (built once per process)."""
-    model = keras_cnns.MobileNet(**MODELS[model_name])
-    result = keras_cnns.profile(model)
-    if model_name == "MobileNet":
-        extra = (_describe(model), {layer.name: _category(layer) for layer in model.layers})
-    else:
-        extra = None
-    keras.backend.clear_session()
-    return result, extra
+def table1_rows() -> list[dict]:
+    """Table 1 regenerated from MobileNet-224 (:data:`BASE`): one dict per row, graph order."""
+    return _describe(measure(BASE).model)
+
+
+def layer_types() -> dict[str, str | None]:
+    """Table 2's layer type of every layer of MobileNet-224 (``None``: not counted)."""
+    return {layer.name: _category(layer) for layer in measure(BASE).model.layers}
 
 
 @functools.cache
@@ -304,8 +300,8 @@ def _single_layer(size: int, channels: int, separable: bool):
 def reductions() -> list[dict]:
     """Per separable layer of MobileNet-224: full-conv mult-adds / separable mult-adds, measured
     from Conv MobileNet and MobileNet, beside Sec. 3.1's 1 / (1/N + 1/D_K^2)."""
-    separable = {layer.name: layer for layer in measure("MobileNet")[0].layers}
-    full = {layer.name: layer for layer in measure("Conv MobileNet")[0].layers}
+    separable = {layer.name: layer for layer in measure(BASE).profile.layers}
+    full = {layer.name: layer for layer in measure(CONV).profile.layers}
     rows = []
     for block, (stride, _) in enumerate(SEPARABLE_LAYERS, start=1):
         dw, pw = separable[f"conv_dw_{block}"], separable[f"conv_pw_{block}"]
@@ -320,7 +316,8 @@ def reductions() -> list[dict]:
 # --------------------------------------------------------------------------- tables
 
 
-def _table1(rows: list[dict]) -> tuple[dict, str]:
+def _table1() -> tuple[dict, str]:
+    rows = table1_rows()
     reproduced = {}
     by_layer = {row["layer"]: row for row in rows}
     for layer, kind, filters, size in _TABLE1_ROWS:
@@ -340,7 +337,8 @@ def _table1(rows: list[dict]) -> tuple[dict, str]:
     return reproduced, "Table 1 regenerated from `keras_cnns.MobileNet()`:\n\n" + text
 
 
-def _table2(result, categories: dict) -> tuple[dict, str]:
+def _table2() -> tuple[dict, str]:
+    result, categories = measure(BASE).profile, layer_types()
     totals = {"macs": result.macs, "weights": result.weights}
     sums = {}
     for layer in result.layers:
@@ -374,38 +372,38 @@ def _reduction_details(rows: list[dict]) -> str:
             "(stride included). Only the first layer (N = 64) falls below 8x.\n\n" + table)
 
 
-def tables():
-    base, (rows, categories) = measure("MobileNet")
-    table1, table1_text = _table1(rows)
-    table2, table2_text = _table2(base, categories)
+def _table3() -> dict:
     table3 = {}
     for row, _, _, (size, channels, separable) in _TABLE3:
         result = _single_layer(size, channels, separable)
         table3[(row, "Million Mult-Adds")] = result.macs
         table3[(row, "Million Parameters")] = result.weights
-    out = [
-        check_table(KEY, "table1", "Table 1: MobileNet body architecture", T1,
-                    PUBLISHED["table1"], table1, details=table1_text),
-        check_table(KEY, "table2", "Table 2: Resource per layer type", T2,
-                    PUBLISHED["table2"], table2, details=table2_text),
-        check_table(KEY, "table3", "Table 3: One 14x14x512 layer under the modifications", T3,
-                    PUBLISHED["table3"], table3),
-    ]
-    for table_id, source, title, printed_rows in _MODEL_TABLES:
-        reproduced = {}
-        for model, _, _, _ in printed_rows:
-            result = measure(model)[0]
-            reproduced[(model, "Million Mult-Adds")] = result.macs
-            reproduced[(model, "Million Parameters")] = result.weights
-        out.append(check_table(KEY, table_id, title, source, PUBLISHED[table_id], reproduced))
+    return table3
+
+
+def _claim() -> tuple[dict, str]:
     steps = reductions()
     claim = {(_CLAIM_CELLS[0].row, "reduction (x)"): min(r["measured"] for r in steps),
              (_CLAIM_CELLS[1].row, "reduction (x)"): max(r["measured"] for r in steps)}
-    out.append(check_table(KEY, "sec3_1_reduction",
-                           "Sec. 3.1: separable vs standard convolution, per layer", CLAIM,
-                           PUBLISHED["sec3_1_reduction"], claim,
-                           details=_reduction_details(steps)))
-    return out
+    return claim, _reduction_details(steps)
+
+
+TABLES = [
+    TableSpec("table1", "Table 1: MobileNet body architecture", T1, _table1_cells(), _table1),
+    TableSpec("table2", "Table 2: Resource per layer type", T2, _table2_cells(), _table2),
+    TableSpec("table3", "Table 3: One 14x14x512 layer under the modifications", T3,
+              _table3_cells(), _table3),
+    *[TableSpec(table_id, title, source, _model_cells(source, rows))
+      for table_id, source, title, rows in _MODEL_TABLES],
+    TableSpec("sec3_1_reduction", "Sec. 3.1: separable vs standard convolution, per layer",
+              CLAIM, _CLAIM_CELLS, _claim),
+]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)
 
 
 # --------------------------------------------------------------------------- plot
@@ -419,7 +417,8 @@ def plot_points() -> list[tuple[str, float, float]]:
     for table_id in ("table6", "table7"):
         for cell in PUBLISHED[table_id]:
             if cell.kind == "accuracy" and cell.row not in points:
-                points[cell.row] = (cell.row, measure(cell.row)[0].macs / 1e6, cell.value)
+                points[cell.row] = (cell.row, measure(MODELS[cell.row]).profile.macs / 1e6,
+                                    cell.value)
     return list(points.values())
 
 

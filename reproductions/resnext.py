@@ -1,14 +1,14 @@
 """ResNeXt (Xie et al. 2017): the template table (ResNet-50 vs ResNeXt-50 32x4d), the
 lecture's one-block parameter arithmetic, Table 3 (cardinality vs width), Table 4 (2x
-complexity) and the CIFAR ResNeXt-29 rows (``../shared/seeds/003_*.txt``, ``004_*.txt``,
-``002_*.txt``; Table 7 of the paper for 8x64d).
+complexity) and the CIFAR ResNeXt-29 rows (lecture notes 003, 004 and 002; Table 7 of the
+paper for 8x64d).
 """
 
 from __future__ import annotations
 
 from reproductions._graph import stage_blocks
-from reproductions._models import built
-from reproductions.cells import Deviation, Published, check_table
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import MACS, WEIGHTS_AND_BIASES, Metric, measure
 
 KEY = "resnext"
 PAPER = ("Xie, Girshick, Dollár, Tu & He, Aggregated Residual Transformations for Deep Neural "
@@ -21,6 +21,14 @@ LECTURE = "Lecture 003, slide 'Model Capacity (# of parameters)'"
 
 PARAMS = "conv and fc weights and biases; batch-norm γ/β and moving statistics not counted"
 FLOPS = "multiply-adds of conv and fc layers; stride on the (grouped) 3x3, as the paper's models"
+PARAMS_METRIC = WEIGHTS_AND_BIASES.described(PARAMS)
+FLOPS_METRIC = MACS.described(FLOPS)
+
+
+def _model(depth: int, c: int, d: int) -> str:
+    """Registry name of the (depth, C, d) setting; C=1 is the ResNet baseline (1 × 64d)."""
+    return f"resnext-{depth}-{c}x{d}d"
+
 
 STAGES = ("conv2", "conv3", "conv4", "conv5")
 _ORDINAL = ("1st", "2nd", "3rd")
@@ -31,7 +39,7 @@ _LAYOUT = {
                            (1024, 1024, 2048)],
 }
 _REPEATS = (3, 4, 6, 3)
-_TEMPLATE_MODELS = {"ResNet-50": (50, 1, 64), "ResNeXt-50 (32×4d)": (50, 32, 4)}
+_TEMPLATE_MODELS = {"ResNet-50": _model(50, 1, 64), "ResNeXt-50 (32×4d)": _model(50, 32, 4)}
 
 
 def _template() -> list[Published]:
@@ -46,11 +54,16 @@ def _template() -> list[Published]:
             if column.startswith("ResNeXt"):
                 cells.append(Published(T1, f"{stage} 3x3 groups", column, "32",
                                        convention="printed 'C=32' in the 3×3 row"))
+    models = _TEMPLATE_MODELS
     cells += [
-        Published(T1, "# params.", "ResNet-50", "25.5", "M", convention=PARAMS),
-        Published(T1, "# params.", "ResNeXt-50 (32×4d)", "25.0", "M", convention=PARAMS),
-        Published(T1, "FLOPs", "ResNet-50", "4.1", "G", convention=FLOPS),
-        Published(T1, "FLOPs", "ResNeXt-50 (32×4d)", "4.2", "G", convention=FLOPS),
+        Published(T1, "# params.", "ResNet-50", "25.5", "M", model=models["ResNet-50"],
+                  metric=PARAMS_METRIC),
+        Published(T1, "# params.", "ResNeXt-50 (32×4d)", "25.0", "M",
+                  model=models["ResNeXt-50 (32×4d)"], metric=PARAMS_METRIC),
+        Published(T1, "FLOPs", "ResNet-50", "4.1", "G", model=models["ResNet-50"],
+                  metric=FLOPS_METRIC),
+        Published(T1, "FLOPs", "ResNeXt-50 (32×4d)", "4.2", "G",
+                  model=models["ResNeXt-50 (32×4d)"], metric=FLOPS_METRIC),
     ]
     return cells
 
@@ -127,7 +140,7 @@ def _table3() -> list[Published]:
                 _CLASS_REASON.format(p=flops, depth=depth, what="FLOPs"),
                 _FLOPS_EVIDENCE.get(key, _DEFAULT_FLOPS_EVIDENCE), corrected=_FLOPS_DEV[key])
         cells.append(Published(T3, row, "FLOPs (~, caption)", f"~{flops}", "G",
-                               convention=FLOPS, deviation=flops_dev))
+                               model=_model(*key), metric=FLOPS_METRIC, deviation=flops_dev))
         params_dev = None
         if key in _PARAMS_DEV:
             evidence, corrected = _PARAMS_DEV[key]
@@ -135,7 +148,7 @@ def _table3() -> list[Published]:
                 _CLASS_REASON.format(p=params, depth=depth, what="parameters"), evidence,
                 corrected=corrected)
         cells.append(Published(T3, row, "params (~, Fig. 5 caption)", f"~{params}", "M",
-                               convention=PARAMS, deviation=params_dev))
+                               model=_model(*key), metric=PARAMS_METRIC, deviation=params_dev))
     return cells
 
 
@@ -147,6 +160,11 @@ _TABLE4 = [("ResNet-101 1 × 64d", (101, 1, 64), "22.0", "6.0"),
            ("ResNeXt-101 2 × 64d", (101, 2, 64), "20.7", "5.5"),
            ("ResNeXt-101 64 × 4d", (101, 64, 4), "20.4", "5.3")]
 _TWO_X = _TABLE4[2:]
+#: Table 4's baseline: ResNet-101 (1 × 64d).
+_BASE4 = _model(101, 1, 64)
+#: FLOPs of a model as a multiple of ResNet-101's.
+TWO_X_METRIC = Metric("caption: 'FLOPs increased to 2× of ResNet-101's'; " + FLOPS,
+                      lambda m: m.profile.macs / measure(_BASE4).profile.macs)
 
 
 def _table4() -> list[Published]:
@@ -157,29 +175,26 @@ def _table4() -> list[Published]:
                                convention="printed 'C × d'"))
         cells.append(Published(T4, row, "top-1 err (%)", top1, "%", kind="accuracy"))
         cells.append(Published(T4, row, "top-5 err (%)", top5, "%", kind="accuracy"))
-    for row, *_ in _TWO_X:
-        cells.append(Published(T4, row, "FLOPs / ResNet-101's", "2", "x",
-                               convention="caption: 'FLOPs increased to 2× of ResNet-101's'; "
-                               + FLOPS))
+    for row, key, *_ in _TWO_X:
+        cells.append(Published(T4, row, "FLOPs / ResNet-101's", "2", "x", model=_model(*key),
+                               metric=TWO_X_METRIC))
     return cells
 
 
 _CIFAR = [("ResNeXt-29, 8×64d", 8, "34.4", "3.65", "17.77"),
           ("ResNeXt-29, 16×64d", 16, "68.1", "3.58", "17.31")]
+#: The CIFAR models are ResNeXt-29 with d = 64.
+_CIFAR_DEPTH, _CIFAR_WIDTH = 29, 64
 
 
 def _cifar() -> list[Published]:
     cells = []
-    for row, _, params, c10, c100 in _CIFAR:
-        cells.append(Published(T7, row, "params", params, "M", convention=PARAMS))
+    for row, c, params, c10, c100 in _CIFAR:
+        cells.append(Published(T7, row, "params", params, "M",
+                               model=_model(_CIFAR_DEPTH, c, _CIFAR_WIDTH), metric=PARAMS_METRIC))
         cells.append(Published(T7, row, "CIFAR-10 error (%)", c10, "%", kind="accuracy"))
         cells.append(Published(T7, row, "CIFAR-100 error (%)", c100, "%", kind="accuracy"))
     return cells
-
-
-PUBLISHED = {"table1_template": _template(), "lecture_block_params": LECTURE_CELLS,
-             "table3_cardinality_vs_width": _table3(), "table4_2x_complexity": _table4(),
-             "table7_cifar": _cifar()}
 
 
 def _params(stats) -> int:
@@ -209,60 +224,68 @@ def _block_weights(stats, block: str = "conv2_block2") -> int:
                if layer.name.startswith(f"{block}_") and layer.type == "Conv2D")
 
 
-def tables():
-    template, lecture, table3, table4, cifar = {}, {}, {}, {}, {}
-    macs, settings, rows = {}, {}, []
-    for column, (depth, c, d) in _TEMPLATE_MODELS.items():
-        model, stats = built("ResNeXt", depth=depth, cardinality=c, width=d)
-        _template_layout(column, model, template)
-        template[("# params.", column)] = _params(stats)
-        template[("FLOPs", column)] = stats.macs
-        label = LECTURE_CELLS[0 if c == 1 else 1].row
-        lecture[(label, "weights")] = _block_weights(stats)
+def _template_figures() -> dict:
+    template = {}
+    for column, name in _TEMPLATE_MODELS.items():
+        _template_layout(column, measure(name).model, template)
+    return template
+
+
+def _lecture() -> dict:
+    return {(cell.row, "weights"): _block_weights(measure(name).profile)
+            for cell, name in zip(LECTURE_CELLS, _TEMPLATE_MODELS.values())}
+
+
+def _table3_figures() -> tuple[dict, str]:
+    table3, rows = {}, []
     for depth, c, d, _ in _TABLE3:
         row = _row(depth, c, d)
-        model, stats = built("ResNeXt", depth=depth, cardinality=c, width=d)
-        _setting(model, table3, row)
-        _setting(model, settings.setdefault((depth, c, d), {}), "")
-        table3[(row, "FLOPs (~, caption)")] = stats.macs
-        table3[(row, "params (~, Fig. 5 caption)")] = _params(stats)
-        macs[(depth, c, d)] = (_params(stats), stats.macs)
+        measured = measure(_model(depth, c, d))
+        stats = measured.profile
+        _setting(measured.model, table3, row)
         rows.append(f"| {row} | {c * d} | {_block_weights(stats):,} | {_params(stats):,} | "
                     f"{stats.macs / 1e9:.3f} |")
-    base = macs[(101, 1, 64)][1]
-    rows4 = []
-    for row, key, *_ in _TABLE4:
-        if key not in macs:
-            model, stats = built("ResNeXt", depth=key[0], cardinality=key[1], width=key[2])
-            macs[key] = (_params(stats), stats.macs)
-            _setting(model, settings.setdefault(key, {}), "")
-        for (_, column), value in settings[key].items():
-            table4[(row, column)] = value
-        params, count = macs[key]
-        table4[(row, "FLOPs / ResNet-101's")] = count / base
-        rows4.append(f"| {row} | {params:,} | {count / 1e9:.3f} | {count / base:.3f} |")
-    for row, c, *_ in _CIFAR:
-        _, stats = built("ResNeXtCIFAR", depth=29, cardinality=c, width=64)
-        cifar[(row, "params")] = _params(stats)
     details3 = (
         "Our figures per setting (C·d: the 3x3's channels in conv2; block: conv weights of "
         "one conv2 block with a 256-channel input, the quantity Table 2 equalises):\n\n"
         "| setting | C·d | conv2 block weights | params | multiply-adds (10^9) |\n"
         "|---|---|---|---|---|\n" + "\n".join(rows))
+    return table3, details3
+
+
+def _table4_figures() -> tuple[dict, str]:
+    table4, rows4 = {}, []
+    base = measure(_BASE4).profile.macs
+    for row, key, *_ in _TABLE4:
+        measured = measure(_model(*key))
+        settings = {}
+        _setting(measured.model, settings, "")
+        for (_, column), value in settings.items():
+            table4[(row, column)] = value
+        params, count = _params(measured.profile), measured.profile.macs
+        rows4.append(f"| {row} | {params:,} | {count / 1e9:.3f} | {count / base:.3f} |")
     details4 = ("| model | params | multiply-adds (10^9) | / ResNet-101's |\n|---|---|---|---|\n"
                 + "\n".join(rows4) + "\n\nResNet-200 is built as the post-activation template "
                 "(blocks 3, 24, 36, 3); the paper's ResNet-200 [14] is pre-activation, which "
                 "has the same convolutions and so the same multiply-adds.")
-    return [
-        check_table(KEY, "table1_template", "Table 1: ResNet-50 vs ResNeXt-50 (32×4d)", T1,
-                    PUBLISHED["table1_template"], template),
-        check_table(KEY, "lecture_block_params", "Lecture: parameters of one block", LECTURE,
-                    LECTURE_CELLS, lecture),
-        check_table(KEY, "table3_cardinality_vs_width",
-                    "Table 3: cardinality vs width at preserved complexity", T3,
-                    PUBLISHED["table3_cardinality_vs_width"], table3, details=details3),
-        check_table(KEY, "table4_2x_complexity", "Table 4: 2× complexity of ResNet-101", T4,
-                    PUBLISHED["table4_2x_complexity"], table4, details=details4),
-        check_table(KEY, "table7_cifar", "Table 7: ResNeXt-29 on CIFAR", T7,
-                    PUBLISHED["table7_cifar"], cifar),
-    ]
+    return table4, details4
+
+
+TABLES = [
+    TableSpec("table1_template", "Table 1: ResNet-50 vs ResNeXt-50 (32×4d)", T1, _template(),
+              _template_figures),
+    TableSpec("lecture_block_params", "Lecture: parameters of one block", LECTURE,
+              LECTURE_CELLS, _lecture),
+    TableSpec("table3_cardinality_vs_width",
+              "Table 3: cardinality vs width at preserved complexity", T3, _table3(),
+              _table3_figures),
+    TableSpec("table4_2x_complexity", "Table 4: 2× complexity of ResNet-101", T4, _table4(),
+              _table4_figures),
+    TableSpec("table7_cifar", "Table 7: ResNeXt-29 on CIFAR", T7, _cifar()),
+]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)

@@ -1,13 +1,13 @@
 """SENet (Hu et al. 2018/2019): the architecture table (ResNet-50, SE-ResNet-50,
 SE-ResNeXt-50 32x4d), parameters and GFLOPs of ResNet-50 vs SE-ResNet-50, the lecture's
-"Parameters: 2~10% extra", and the error tables (``../shared/seeds/003_*.txt``, ``004_*.txt``).
+"Parameters: 2~10% extra", and the error tables (lecture notes 003 and 004).
 """
 
 from __future__ import annotations
 
 from reproductions._graph import stage_blocks
-from reproductions._models import built
-from reproductions.cells import Deviation, Published, check_table
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import TRAINABLE, Metric, measure
 
 KEY = "senet"
 PAPER = ("Hu, Shen, Albanie, Sun & Wu, Squeeze-and-Excitation Networks, CVPR 2018 / TPAMI 2019 "
@@ -25,10 +25,23 @@ GFLOPS = ("multiply-adds of conv and fc layers plus the SE blocks' squeeze (aver
           "additions) and scale (multiplications); stride on the first 1x1 of a "
           "downsampling block, as the released SE-ResNet models")
 
+
+def _se_ops(stats) -> int:
+    return sum(layer.other_ops for layer in stats.layers
+               if layer.name.endswith(("_se_squeeze", "_se_scale")))
+
+
+def _gflops(stats) -> int:
+    return stats.macs + _se_ops(stats)
+
+
+PARAMS_METRIC = TRAINABLE.described(PARAMS)
+GFLOPS_METRIC = Metric(GFLOPS, lambda m: _gflops(m.profile))
+
 STAGES = ("conv2", "conv3", "conv4", "conv5")
-_COLUMNS = {"ResNet-50": ("ResNet", {"depth": 50}),
-            "SE-ResNet-50": ("SEResNet", {"depth": 50}),
-            "SE-ResNeXt-50 (32×4d)": ("SEResNeXt", {"depth": 50})}
+#: Registry name of each column of the architecture table.
+_COLUMNS = {"ResNet-50": "resnet-50", "SE-ResNet-50": "se-resnet-50",
+            "SE-ResNeXt-50 (32×4d)": "se-resnext-50-32x4d"}
 _FIRST = {"ResNet-50": (64, 128, 256, 512), "SE-ResNet-50": (64, 128, 256, 512),
           "SE-ResNeXt-50 (32×4d)": (128, 256, 512, 1024)}
 _FC = ((16, 256), (32, 512), (64, 1024), (128, 2048))
@@ -51,10 +64,14 @@ def _architecture() -> list[Published]:
 
 
 COST = [
-    Published(TCOST, "ResNet-50", "params", "25.6", "M", convention=PARAMS),
-    Published(TCOST, "SE-ResNet-50", "params", "28.1", "M", convention=PARAMS),
-    Published(TCOST, "ResNet-50", "GFLOPs", "3.86", "G", convention=GFLOPS),
-    Published(TCOST, "SE-ResNet-50", "GFLOPs", "3.87", "G", convention=GFLOPS),
+    Published(TCOST, "ResNet-50", "params", "25.6", "M", model="resnet-50",
+              metric=PARAMS_METRIC),
+    Published(TCOST, "SE-ResNet-50", "params", "28.1", "M", model="se-resnet-50",
+              metric=PARAMS_METRIC),
+    Published(TCOST, "ResNet-50", "GFLOPs", "3.86", "G", model="resnet-50",
+              metric=GFLOPS_METRIC),
+    Published(TCOST, "SE-ResNet-50", "GFLOPs", "3.87", "G", model="se-resnet-50",
+              metric=GFLOPS_METRIC),
 ]
 
 
@@ -67,21 +84,37 @@ def _range_deviation(depth: int, extra: str, base: str, corrected: str) -> Devia
         "trainable parameters (the torchvision count)", corrected=corrected)
 
 
+_PAIRS = {  # extra-parameter row -> (SE model, plain model)
+    "SE-ResNet-50 vs ResNet-50": ("se-resnet-50", "resnet-50"),
+    "SE-ResNeXt-50 vs ResNeXt-50 (32×4d)": ("se-resnext-50-32x4d", "resnext-50-32x4d"),
+    "SE-ResNet-101 vs ResNet-101": ("se-resnet-101", "resnet-101"),
+    "SE-ResNet-152 vs ResNet-152": ("se-resnet-152", "resnet-152"),
+}
+
+
+def _extra(plain: str) -> Metric:
+    """Trainable parameters of an SE model over those of its ``plain`` counterpart, in %."""
+    return Metric("upper end of the printed '2~10%'; " + PARAMS,
+                  lambda m: 100 * (TRAINABLE(m) / TRAINABLE(measure(plain)) - 1))
+
+
+def _extra_cell(row: str, deviation: Deviation | None = None) -> Published:
+    se, plain = _PAIRS[row]
+    return Published(TLECTURE, row, "extra parameters (%)", "10", "%", model=se,
+                     metric=_extra(plain), deviation=deviation)
+
+
 EXTRA = [
-    Published(TLECTURE, "SE-ResNet-50 vs ResNet-50", "extra parameters (%)", "10", "%",
-              convention="upper end of the printed '2~10%'; " + PARAMS),
-    Published(TLECTURE, "SE-ResNeXt-50 vs ResNeXt-50 (32×4d)", "extra parameters (%)", "10",
-              "%", convention="upper end of the printed '2~10%'; " + PARAMS),
-    Published(TLECTURE, "SE-ResNet-101 vs ResNet-101", "extra parameters (%)", "10", "%",
-              convention="upper end of the printed '2~10%'; " + PARAMS,
-              deviation=_range_deviation(
-                  101, "3·8,464 + 4·33,312 + 23·132,160 + 3·526,464 = 4,777,712",
-                  "44,549,160", "10.7")),
-    Published(TLECTURE, "SE-ResNet-152 vs ResNet-152", "extra parameters (%)", "10", "%",
-              convention="upper end of the printed '2~10%'; " + PARAMS,
-              deviation=_range_deviation(
-                  152, "3·8,464 + 8·33,312 + 36·132,160 + 3·526,464 = 6,629,040",
-                  "60,192,808", "11.0")),
+    _extra_cell("SE-ResNet-50 vs ResNet-50"),
+    _extra_cell("SE-ResNeXt-50 vs ResNeXt-50 (32×4d)"),
+    _extra_cell("SE-ResNet-101 vs ResNet-101",
+                deviation=_range_deviation(
+                    101, "3·8,464 + 4·33,312 + 23·132,160 + 3·526,464 = 4,777,712",
+                    "44,549,160", "10.7")),
+    _extra_cell("SE-ResNet-152 vs ResNet-152",
+                deviation=_range_deviation(
+                    152, "3·8,464 + 8·33,312 + 36·132,160 + 3·526,464 = 6,629,040",
+                    "60,192,808", "11.0")),
 ]
 
 _ERRORS = [("SE-ResNet-50", "23.29", "6.62"), ("SE-ResNet-101", "22.38", "6.07"),
@@ -90,25 +123,6 @@ _ERRORS = [("SE-ResNet-50", "23.29", "6.62"), ("SE-ResNet-101", "22.38", "6.07")
 ERRORS = [Published(TERR, row, column, printed, "%", kind="accuracy")
           for row, top1, top5 in _ERRORS
           for column, printed in (("top-1 err.", top1), ("top-5 err.", top5))]
-
-PUBLISHED = {"architecture": _architecture(), "cost": COST, "extra_params": EXTRA,
-             "errors": ERRORS}
-
-_PAIRS = {  # extra-parameter row -> (SE builder, plain builder, kwargs)
-    "SE-ResNet-50 vs ResNet-50": ("SEResNet", "ResNet", {"depth": 50}),
-    "SE-ResNeXt-50 vs ResNeXt-50 (32×4d)": ("SEResNeXt", "ResNeXt", {"depth": 50}),
-    "SE-ResNet-101 vs ResNet-101": ("SEResNet", "ResNet", {"depth": 101}),
-    "SE-ResNet-152 vs ResNet-152": ("SEResNet", "ResNet", {"depth": 152}),
-}
-
-
-def _se_ops(stats) -> int:
-    return sum(layer.other_ops for layer in stats.layers
-               if layer.name.endswith(("_se_squeeze", "_se_scale")))
-
-
-def _gflops(stats) -> int:
-    return stats.macs + _se_ops(stats)
 
 
 def _architecture_figures(column: str, model, ours: dict) -> None:
@@ -124,34 +138,39 @@ def _architecture_figures(column: str, model, ours: dict) -> None:
                     units.pop() if len(units) == 1 else -1)
 
 
-def tables():
-    arch, cost, extra, rows = {}, {}, {}, []
-    for column, (builder, kwargs) in _COLUMNS.items():
-        model, stats = built(builder, **kwargs)
-        _architecture_figures(column, model, arch)
-        if column in ("ResNet-50", "SE-ResNet-50"):
-            cost[(column, "params")] = stats.total("trainable")
-            cost[(column, "GFLOPs")] = _gflops(stats)
-    for row, (se_builder, plain_builder, kwargs) in _PAIRS.items():
-        _, se = built(se_builder, **kwargs)
-        _, plain = built(plain_builder, **kwargs)
+def _architecture_all() -> dict:
+    arch = {}
+    for column, name in _COLUMNS.items():
+        _architecture_figures(column, measure(name).model, arch)
+    return arch
+
+
+def _extra_details() -> str:
+    rows = []
+    for row, (se_name, plain_name) in _PAIRS.items():
+        se, plain = measure(se_name).profile, measure(plain_name).profile
         se_params, plain_params = se.total("trainable"), plain.total("trainable")
-        extra[(row, "extra parameters (%)")] = 100 * (se_params / plain_params - 1)
         rows.append(f"| {row} | {plain_params:,} | {se_params:,} | "
                     f"{100 * (se_params / plain_params - 1):.2f} | "
                     f"{plain.macs / 1e9:.3f} | {se.macs / 1e9:.3f} | {_gflops(se) / 1e9:.3f} |")
-    details = (
+    return (
         "Our figures (params: trainable; GFLOPs: conv/fc multiply-adds, and for the SE net "
         "also with its squeeze/scale ops, the convention that gives the paper's 3.87):\n\n"
         "| pair | plain params | SE params | extra (%) | plain GFLOPs | SE GFLOPs (MACs) | "
         "SE GFLOPs (+ squeeze/scale) |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows))
-    return [
-        check_table(KEY, "architecture", "Architecture table: ResNet-50, SE-ResNet-50, "
-                    "SE-ResNeXt-50 (32×4d)", TARCH, PUBLISHED["architecture"], arch),
-        check_table(KEY, "cost", "ResNet-50 vs SE-ResNet-50: parameters and GFLOPs", TCOST,
-                    COST, cost),
-        check_table(KEY, "extra_params", "'Parameters: 2~10% extra'", TLECTURE, EXTRA, extra,
-                    details=details),
-        check_table(KEY, "errors", "Single-crop ImageNet errors with SE blocks", TERR, ERRORS,
-                    {}),
-    ]
+
+
+TABLES = [
+    TableSpec("architecture", "Architecture table: ResNet-50, SE-ResNet-50, "
+              "SE-ResNeXt-50 (32×4d)", TARCH, _architecture(), _architecture_all),
+    TableSpec("cost", "ResNet-50 vs SE-ResNet-50: parameters and GFLOPs", TCOST, COST),
+    TableSpec("extra_params", "'Parameters: 2~10% extra'", TLECTURE, EXTRA,
+              details=_extra_details),
+    TableSpec("errors", "Single-crop ImageNet errors with SE blocks", TERR, ERRORS),
+]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
+
+
+def tables():
+    return check_tables(KEY, TABLES)
