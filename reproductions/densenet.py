@@ -1,11 +1,12 @@
-"""DenseNet (Huang et al. 2017): the CIFAR/SVHN table of the lecture (``../shared/seeds/004_*.txt``,
+"""DenseNet (Huang et al. 2017): the CIFAR/SVHN table of the lecture (lecture notes 004,
 slide "DenseNet", the paper's Table 2), every params cell of the DenseNet, DenseNet-BC and
 buildable baseline rows, the depth of the DenseNet rows, and Table 1's ImageNet depths."""
 
 from __future__ import annotations
 
-from reproductions import cifar_nets
-from reproductions.cells import Deviation, Published, check_table
+import keras_cnns
+from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.measure import TRAINABLE, Metric
 from reproductions.resnet_evidence import PREACT1001_EVIDENCE, PREACT1001_REASON, RESNET1202_EVIDENCE
 
 KEY = "densenet"
@@ -17,6 +18,8 @@ T1 = "Huang et al. 2017, Table 1 'DenseNet architectures for ImageNet' (layer na
 PARAMS = ("trainable parameters: conv/FC weights, FC bias, batch-norm gamma/beta "
           "(moving statistics not counted), 10-class head")
 DEPTH = "weight layers: Conv2D and Dense layers of our model"
+PARAMS_METRIC = TRAINABLE.described(PARAMS)
+DEPTH_METRIC = Metric(DEPTH, lambda m: len(m.profile.select(("Conv2D", "Dense"))))
 COLUMNS = ("C10", "C10+", "C100", "C100+", "SVHN")
 
 _DEVIATION_1202 = Deviation(
@@ -24,47 +27,47 @@ _DEVIATION_1202 = Deviation(
     "the 6n+2 net with n=200 has 19.4M", RESNET1202_EVIDENCE, corrected="19.4")
 _DEVIATION_1001 = Deviation(PREACT1001_REASON, PREACT1001_EVIDENCE, corrected="10.3")
 
-# (row, net key or None if we do not build it, depth, params, deviation, five errors as printed)
+# (row, registry name, depth, params, deviation, five errors as printed)
 _ROWS = [
-    ("ResNet [11] 110", "resnet110", "110", "1.7M", None, ("-", "6.61", "-", "-", "-")),
-    ("ResNet (reported by [13]) 110", "resnet110", "110", "1.7M", None,
+    ("ResNet [11] 110", "resnet-110", "110", "1.7M", None, ("-", "6.61", "-", "-", "-")),
+    ("ResNet (reported by [13]) 110", "resnet-110", "110", "1.7M", None,
      ("13.63", "6.41", "44.74", "27.22", "2.01")),
-    ("ResNet with Stochastic Depth 110", "sd_resnet110", "110", "1.7M", None,
+    ("ResNet with Stochastic Depth 110", "stochastic-depth-resnet-110", "110", "1.7M", None,
      ("11.66", "5.23", "37.80", "24.58", "1.75")),
-    ("ResNet with Stochastic Depth 1202", "sd_resnet1202", "1202", "10.2M", _DEVIATION_1202,
-     ("-", "4.91", "-", "-", "-")),
-    ("Wide ResNet with Dropout 16 (WRN-16-8)", "wrn_16_8", "16", "11.0M", None,
+    ("ResNet with Stochastic Depth 1202", "stochastic-depth-resnet-1202", "1202", "10.2M",
+     _DEVIATION_1202, ("-", "4.91", "-", "-", "-")),
+    ("Wide ResNet with Dropout 16 (WRN-16-8)", "wrn-16-8", "16", "11.0M", None,
      ("-", "4.81", "-", "22.07", "-")),
-    ("Wide ResNet with Dropout 28 (WRN-28-10)", "wrn_28_10", "28", "36.5M", None,
+    ("Wide ResNet with Dropout 28 (WRN-28-10)", "wrn-28-10", "28", "36.5M", None,
      ("-", "4.17", "-", "20.50", "-")),
-    ("Wide ResNet with Dropout 16 (WRN-16-4)", "wrn_16_4", "16", "2.7M", None,
+    ("Wide ResNet with Dropout 16 (WRN-16-4)", "wrn-16-4", "16", "2.7M", None,
      ("-", "-", "-", "-", "1.64")),
-    ("ResNet (pre-activation) 164", "preact164", "164", "1.7M", None,
+    ("ResNet (pre-activation) 164", "preact-resnet-164", "164", "1.7M", None,
      ("11.26*", "5.46", "35.58*", "24.33", "-")),
-    ("ResNet (pre-activation) 1001", "preact1001", "1001", "10.2M", _DEVIATION_1001,
+    ("ResNet (pre-activation) 1001", "preact-resnet-1001", "1001", "10.2M", _DEVIATION_1001,
      ("10.56*", "4.62", "33.47*", "22.71", "-")),
-    ("DenseNet (k = 12) 40", "densenet40_k12", "40", "1.0M", None,
+    ("DenseNet (k = 12) 40", "densenet-40-12", "40", "1.0M", None,
      ("7.00", "5.24", "27.55", "24.42", "1.79")),
-    ("DenseNet (k = 12) 100", "densenet100_k12", "100", "7.0M", None,
+    ("DenseNet (k = 12) 100", "densenet-100-12", "100", "7.0M", None,
      ("5.77", "4.10", "23.79", "20.20", "1.67")),
-    ("DenseNet (k = 24) 100", "densenet100_k24", "100", "27.2M", None,
+    ("DenseNet (k = 24) 100", "densenet-100-24", "100", "27.2M", None,
      ("5.83", "3.74", "23.42", "19.25", "1.59")),
-    ("DenseNet-BC (k = 12) 100", "densenet_bc100_k12", "100", "0.8M", None,
+    ("DenseNet-BC (k = 12) 100", "densenet-bc-100-12", "100", "0.8M", None,
      ("5.92", "4.51", "24.15", "22.27", "1.76")),
-    ("DenseNet-BC (k = 24) 250", "densenet_bc250_k24", "250", "15.3M", None,
+    ("DenseNet-BC (k = 24) 250", "densenet-bc-250-24", "250", "15.3M", None,
      ("5.19", "3.62", "19.64", "17.60", "1.74")),
-    ("DenseNet-BC (k = 40) 190", "densenet_bc190_k40", "190", "25.6M", None,
+    ("DenseNet-BC (k = 40) 190", "densenet-bc-190-40", "190", "25.6M", None,
      ("-", "3.46", "-", "17.18", "-")),
 ]
 
 
 def _table2_cells():
     cells = []
-    for row, net, depth, params, deviation, errors in _ROWS:
-        if net.startswith("densenet"):
-            cells.append(Published(T2, row, "Depth", depth, convention=DEPTH))
-        cells.append(Published(T2, row, "Params", params.rstrip("M"), "M", convention=PARAMS,
-                               deviation=deviation))
+    for row, model, depth, params, deviation, errors in _ROWS:
+        if model.startswith("densenet"):
+            cells.append(Published(T2, row, "Depth", depth, model=model, metric=DEPTH_METRIC))
+        cells.append(Published(T2, row, "Params", params.rstrip("M"), "M", deviation=deviation,
+                               model=model, metric=PARAMS_METRIC))
         for column, printed in zip(COLUMNS, errors):
             if printed != "-":
                 cells.append(Published(T2, row, column, printed, "%", kind="accuracy",
@@ -73,36 +76,47 @@ def _table2_cells():
     return cells
 
 
-_IMAGENET = [("DenseNet-121", "densenet121", "121", None),
-             ("DenseNet-169", "densenet169", "169", None),
-             ("DenseNet-201", "densenet201", "201", None),
-             ("DenseNet-264", "densenet264", "264", Deviation(
+_IMAGENET = [("DenseNet-121", "densenet-121", "121", None),
+             ("DenseNet-169", "densenet-169", "169", None),
+             ("DenseNet-201", "densenet-201", "201", None),
+             ("DenseNet-264", "densenet-264", "264", Deviation(
                  "the name does not follow from Table 1's own rows: its blocks of 6, 12, 64 and 48 "
                  "bottleneck layers give 265 weight layers",
                  "2*(6+12+64+48) = 260 convs in the dense blocks, + the 7x7 stem conv, + 3 "
                  "transition convs, + the classifier = 265; the same count gives 121, 169 and "
                  "201 for the other columns (2*58+5, 2*82+5, 2*98+5)", corrected="265"))]
 
-PUBLISHED = {
-    "table2": _table2_cells(),
-    "table1": [Published(T1, name, "weight layers", depth, convention=DEPTH, deviation=deviation)
-               for name, _, depth, deviation in _IMAGENET],
-}
+
+def _call(model: str) -> str:
+    """The builder call of a registry model as the details have always printed it.
+
+    The registry gives ``DenseNetBC(depth=100, k=12)`` (depth first since the builder
+    contract); the details print the growth rate first, ``DenseNetBC(k=12, depth=100)``.
+    """
+    info = keras_cnns.model_info(model)
+    if info.builder_name == "keras_cnns.DenseNetBC":
+        kwargs = dict(info.kwargs)
+        return f"keras_cnns.DenseNetBC(k={kwargs['k']!r}, depth={kwargs['depth']!r})"
+    return info.call
+
+
+def _nets() -> str:
+    nets = "\n".join(f"- {row}: `{_call(model)}`" for row, model, *_ in _ROWS)
+    return ("Nets counted (FractalNet and the rows without a depth are not "
+            "built):\n\n" + nets)
+
+
+TABLES = [
+    TableSpec("table2", "Table 2: error rates (%) on CIFAR and SVHN, depth and params", T2,
+              _table2_cells(), details=_nets),
+    TableSpec("table1", "Table 1: ImageNet DenseNets (weight layers)", T1,
+              [Published(T1, name, "weight layers", depth, deviation=deviation, model=model,
+                         metric=DEPTH_METRIC)
+               for name, model, depth, deviation in _IMAGENET]),
+]
+#: Every published cell of this paper, by table id.
+PUBLISHED = published(TABLES)
 
 
 def tables():
-    table2 = {}
-    for row, net, *_ in _ROWS:
-        table2[(row, "Params")] = cifar_nets.trainable(net)
-        if net.startswith("densenet"):
-            table2[(row, "Depth")] = cifar_nets.weight_layers(net)
-    table1 = {(name, "weight layers"): cifar_nets.weight_layers(net) for name, net, *_ in _IMAGENET}
-    nets = "\n".join(f"- {row}: `{cifar_nets.describe(net)}`" for row, net, *_ in _ROWS)
-    return [
-        check_table(KEY, "table2", "Table 2: error rates (%) on CIFAR and SVHN, depth and params",
-                    T2, PUBLISHED["table2"], table2,
-                    details=("Nets counted (FractalNet and the rows without a depth are not "
-                             "built):\n\n" + nets)),
-        check_table(KEY, "table1", "Table 1: ImageNet DenseNets (weight layers)", T1,
-                    PUBLISHED["table1"], table1),
-    ]
+    return check_tables(KEY, TABLES)
