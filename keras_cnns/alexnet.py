@@ -81,7 +81,7 @@ def _classifier(x, head: Head, dropout):
 
 @registry.register(
     "alexnet", paper=PAPER, reproduction="alexnet", input_shape=(227, 227, 3), classes=1000,
-    names=[registry.name("alexnet", groups=1), registry.name("alexnet-2gpu", groups=2)],
+    min_size=67, names=[registry.name("alexnet", groups=1), registry.name("alexnet-2gpu", groups=2)],
     models=["alexnet", "alexnet-2gpu"])
 def AlexNet(groups: int = 1, dropout: float = 0.5, *, include_top: bool = True, weights=None,
             input_tensor=None, input_shape=None, pooling=None, classes: int = 1000,
@@ -117,7 +117,7 @@ def AlexNet(groups: int = 1, dropout: float = 0.5, *, include_top: bool = True, 
 
 
 @registry.register("zfnet", paper=ZF_PAPER, reproduction="alexnet", input_shape=(224, 224, 3),
-                   classes=1000, names=["zfnet"], models=["zfnet"])
+                   classes=1000, min_size=53, names=["zfnet"], models=["zfnet"])
 def ZFNet(dropout: float = 0.5, *, include_top: bool = True, weights=None, input_tensor=None,
           input_shape=None, pooling=None, classes: int = 1000, classifier_activation="softmax",
           name: str | None = None) -> keras.Model:

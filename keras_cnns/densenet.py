@@ -76,8 +76,9 @@ def _cifar(family, depth, k, compression, dropout, bottleneck, head: Head, model
 
 @registry.register(
     "densenet", paper=PAPER, reproduction="densenet", input_shape=(32, 32, 3), classes=10,
+    min_size=8,
     names=["densenet-{depth}-{k}"],
-    models=["densenet-40-12", "densenet-100-12", "densenet-100-24"])
+    models=["densenet-40-12", "densenet-100-12", "densenet-100-24"], smallest="densenet-7-4")
 def DenseNet(depth: int = 40, k: int = 12, dropout: float = 0.0, *, include_top: bool = True,
              weights=None, input_tensor=None, input_shape=None, pooling=None,
              classes: int = 10, classifier_activation="softmax",
@@ -102,9 +103,10 @@ def DenseNet(depth: int = 40, k: int = 12, dropout: float = 0.0, *, include_top:
 
 @registry.register(
     "densenet-bc", paper=PAPER, reproduction="densenet", input_shape=(32, 32, 3), classes=10,
+    min_size=8,
     names=["densenet-bc-{depth}-{k}"],
     models=["densenet-bc-100-12", "densenet-bc-250-24",
-            "densenet-bc-190-40"])
+            "densenet-bc-190-40"], smallest="densenet-bc-10-4")
 def DenseNetBC(depth: int = 100, k: int = 12, compression: float = 0.5, dropout: float = 0.0, *,
                include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
                pooling=None, classes: int = 10, classifier_activation="softmax",
@@ -135,7 +137,8 @@ def DenseNetBC(depth: int = 100, k: int = 12, compression: float = 0.5, dropout:
 
 @registry.register(
     "densenet-imagenet", paper=PAPER, reproduction="densenet", input_shape=(224, 224, 3),
-    classes=1000, names=[registry.name("densenet-{depth}", where=lambda a: a["depth"] in IMAGENET)],
+    classes=1000, min_size=32,
+    names=[registry.name("densenet-{depth}", where=lambda a: a["depth"] in IMAGENET)],
     models=[f"densenet-{d}" for d in IMAGENET],
     aliases={f"densenet{d}": f"densenet-{d}" for d in IMAGENET})
 def DenseNetImageNet(depth: int = 121, *, include_top: bool = True, weights=None,

@@ -4,7 +4,8 @@
 stride level, a dict ``{"P<k>": tensor}`` where level ``P<k>`` has stride ``2**k`` to the
 input (the pyramid names of keras-hub and of the detection literature). The endpoint of a
 level is the last layer of the (top-level) graph at that stride: ``conv2_block3_out`` of
-ResNet-50 for P2, VGG-16's ``block3_conv3`` for P2 (the pool after it starts P3). By default
+ResNet-50 for P2, VGG-16's ``block3_conv3`` for P2 (the pool after it starts P3); in
+pre-activation networks, the next unit's BN-ReLU of a stage's last addition. By default
 the levels are P2-P5 (strides 4-32) for networks that reach stride 32, and every level for
 the shallower CIFAR networks (each stage).
 
@@ -43,6 +44,12 @@ def _parents(layer) -> list:
     return parents
 
 
+def _output(layer):
+    """The layer's output in the graph that calls it (for a nested model, not its own)."""
+    outputs = layer._inbound_nodes[-1].outputs if layer._inbound_nodes else [layer.output]
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
 def endpoints(model: keras.Model) -> dict[int, keras.layers.Layer]:
     """Stride -> the last top-level layer of ``model`` whose 4-D output has that stride."""
     stride: dict[str, int] = {}
@@ -50,7 +57,7 @@ def endpoints(model: keras.Model) -> dict[int, keras.layers.Layer]:
     for layer in model.layers:  # functional models list layers in topological order
         before = max((stride[p.name] for p in _parents(layer) if p.name in stride), default=1)
         stride[layer.name] = before * _stride(layer)
-        output = layer.output
+        output = _output(layer)
         if isinstance(output, (list, tuple)) or len(output.shape) != 4:
             continue
         ends[stride[layer.name]] = layer
@@ -84,9 +91,10 @@ def feature_extractor(model_or_name, levels=None, **kwargs) -> keras.Model:
         check_choice("levels", level, found,
                      f"`levels` must be among the levels of {model.name}: "
                      f"{', '.join(f'P{k}' for k in found)}.")
-    outputs = {f"P{k}": found[k].output for k in levels}
-    extractor = keras.Model(model.inputs, outputs, name=f"{model.name}_features")
+    outputs = {f"P{k}": _output(found[k]) for k in levels}
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    extractor = keras.Model(inputs, outputs, name=f"{model.name}_features")
     extractor.feature_info = [
-        {"level": f"P{k}", "stride": 2 ** k, "channels": int(found[k].output.shape[-1]),
+        {"level": f"P{k}", "stride": 2 ** k, "channels": int(_output(found[k]).shape[-1]),
          "layer": found[k].name} for k in levels]
     return extractor

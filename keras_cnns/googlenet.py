@@ -81,7 +81,7 @@ def aux_classifier(x, classes: int, classifier_activation, name: str):
 
 
 @registry.register("googlenet", paper=PAPER, reproduction="googlenet",
-                   input_shape=(224, 224, 3), classes=1000, names=["googlenet"],
+                   input_shape=(224, 224, 3), classes=1000, min_size=32, names=["googlenet"],
                    models=["googlenet"], aliases={"inception-v1": "googlenet"})
 def GoogLeNet(aux_logits: bool = False, dropout: float = 0.4, *, include_top: bool = True,
               weights=None, input_tensor=None, input_shape=None, pooling=None,

@@ -26,7 +26,7 @@ ACTIVATIONS = ("tanh", "sigmoid", "relu")
 
 
 @registry.register("lenet", paper=PAPER, reproduction="alexnet", input_shape=(32, 32, 1),
-                   classes=10, names=["lenet-5"], models=["lenet-5"],
+                   classes=10, min_size=28, names=["lenet-5"], models=["lenet-5"],
                    aliases={"lenet5": "lenet-5", "lenet": "lenet-5"})
 def LeNet5(activation: str = "tanh", *, include_top: bool = True, weights=None,
            input_tensor=None, input_shape=None, pooling=None, classes: int = 10,

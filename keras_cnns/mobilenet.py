@@ -94,7 +94,7 @@ def _check_args(alpha, resolution, shallow, separable, dropout) -> None:
 
 @registry.register(
     "mobilenet", paper=PAPER, reproduction="mobilenet", input_shape=(224, 224, 3),
-    classes=1000,
+    classes=1000, min_size=32,
     names=[registry.name("mobilenet-{alpha}-{resolution}",
                          convert={"alpha": float, "resolution": int}),
            registry.name("shallow-mobilenet-{alpha}-{resolution}", shallow=True,
@@ -105,7 +105,8 @@ def _check_args(alpha, resolution, shallow, separable, dropout) -> None:
             for r in (224, 192, 160, 128)]
     + ["shallow-mobilenet-1.0-224", "conv-mobilenet-1.0-224"],
     aliases={"mobilenet": "mobilenet-1.0-224", "mobilenet-v1": "mobilenet-1.0-224",
-             **{f"mobilenet-{a}": f"mobilenet-{a}-224" for a in ("1.0", "0.75", "0.5", "0.25")}})
+             **{f"mobilenet-{a}": f"mobilenet-{a}-224" for a in ("1.0", "0.75", "0.5", "0.25")}},
+    smallest="mobilenet-0.25-32")
 def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool = False,
               separable: bool = True, dropout: float = 1e-3, *, include_top: bool = True,
               weights=None, input_tensor=None, input_shape=None, pooling=None,

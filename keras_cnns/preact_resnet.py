@@ -57,10 +57,11 @@ def preact_network(head: Head, stages: Sequence[StageSpec], unit: Callable, mode
 
 
 @registry.register(
-    "preact-resnet", paper=PAPER, reproduction="wrn", input_shape=(32, 32, 3), classes=10,
+    "preact-resnet", paper=PAPER, reproduction="wrn", input_shape=(32, 32, 3), classes=10, min_size=8,
     names=[registry.name("preact-resnet-{depth}")],
     models=["preact-resnet-110", "preact-resnet-164", "preact-resnet-1001"],
-    aliases={f"preact-resnet{d}": f"preact-resnet-{d}" for d in (110, 164, 1001)})
+    aliases={f"preact-resnet{d}": f"preact-resnet-{d}" for d in (110, 164, 1001)},
+    smallest="preact-resnet-8")
 def PreActResNet(depth: int = 164, bottleneck: bool | None = None, *, include_top: bool = True,
                  weights=None, input_tensor=None, input_shape=None, pooling=None,
                  classes: int = 10, classifier_activation="softmax",

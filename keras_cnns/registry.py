@@ -6,7 +6,7 @@ the name templates it answers to, and the models of its papers::
 
     @registry.register(
         "wrn", paper="Zagoruyko & Komodakis, Wide Residual Networks, BMVC 2016",
-        reproduction="wrn", input_shape=(32, 32, 3), classes=10,
+        reproduction="wrn", input_shape=(32, 32, 3), classes=10, min_size=8,
         names=[registry.name("wrn-{depth}-{k}")],
         models=["wrn-40-4", "wrn-16-8", "wrn-28-10"])
     def WideResNet(depth=28, k=10, ...): ...
@@ -130,9 +130,11 @@ class Family:
     reproduction: str | None
     input_shape: tuple
     classes: int
+    min_size: int
     names: tuple[NameTemplate, ...]
     models: tuple[str, ...]
     aliases: Mapping[str, str]
+    smallest: str  # the smallest sensible member (for smoke runs and fast tests)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,6 +149,7 @@ class ModelInfo:
     reproduction: str | None
     input_shape: tuple
     classes: int
+    min_size: int  # the smallest height/width its downsampling allows without the top
     listed: bool  # one of the papers' models (in list_models()), not only parsed
 
     @property
@@ -181,26 +184,39 @@ class ModelInfo:
 _FAMILIES: dict[str, Family] = {}
 
 
-def register(family: str, *, paper: str, input_shape: tuple, classes: int,
+def register(family: str, *, paper: str, input_shape: tuple, classes: int, min_size: int,
              names: Sequence[NameTemplate | str], models: Sequence[str] = (),
-             aliases: Mapping[str, str] | None = None, reproduction: str | None = None):
-    """Decorator registering a builder as ``family`` (see the module docstring)."""
+             aliases: Mapping[str, str] | None = None, reproduction: str | None = None,
+             smallest: str | None = None):
+    """Decorator registering a builder as ``family`` (see the module docstring).
+
+    ``smallest`` names the family's smallest sensible member (default: its first listed
+    model), which smoke runs and fast tests build instead of the papers' sizes.
+    """
     templates = tuple(name(t) if isinstance(t, str) else t for t in names)
 
     def decorator(builder):
         if family in _FAMILIES:
             raise ValueError(f"Model family {family!r} is registered twice.")
         entry = Family(family, builder, paper, reproduction, tuple(input_shape), classes,
-                       templates, tuple(models), MappingProxyType(dict(aliases or {})))
+                       min_size, templates, tuple(models), MappingProxyType(dict(aliases or {})),
+                       smallest or models[0])
         _FAMILIES[family] = entry
-        for model in entry.models:  # every listed name must parse back to this family
-            info = _resolve(model)
-            if info is None or info.family != family or info.name != model:
-                raise ValueError(f"{family}: listed model {model!r} is not a canonical name "
-                                 f"of the family (resolves to {info and info.name!r}).")
-        for alias, target in entry.aliases.items():
-            if _parse(target) is None:
-                raise ValueError(f"{family}: alias {alias!r} points to unknown {target!r}.")
+        try:
+            for model in entry.models:  # every listed name must parse back to this family
+                info = _resolve(model)
+                if info is None or info.family != family or info.name != model:
+                    raise ValueError(f"{family}: listed model {model!r} is not a canonical name "
+                                     f"of the family (it resolves to {info and info.name!r}).")
+            for alias, target in entry.aliases.items():
+                if _parse(target) is None:
+                    raise ValueError(f"{family}: alias {alias!r} points to unknown {target!r}.")
+            info = _resolve(entry.smallest)
+            if info is None or info.family != family:
+                raise ValueError(f"{family}: smallest {entry.smallest!r} is not of the family.")
+        except ValueError:
+            del _FAMILIES[family]
+            raise
         return builder
 
     return decorator
@@ -215,7 +231,7 @@ def _parse(text: str) -> ModelInfo | None:
                 canonical = _canonical(family, kwargs)
                 return ModelInfo(canonical, family.name, family.builder,
                                  MappingProxyType(kwargs), family.paper, family.reproduction,
-                                 family.input_shape, family.classes,
+                                 family.input_shape, family.classes, family.min_size,
                                  canonical in family.models)
     return None
 

@@ -75,7 +75,7 @@ def imagenet_resnet(head: Head, stages: Sequence[StageSpec], block: Callable, mo
 
 @registry.register(
     "resnet", paper=PAPER, reproduction="resnet", input_shape=(224, 224, 3), classes=1000,
-    names=[registry.name("resnet-{depth}", where=lambda a: a["depth"] in DEPTHS),
+    min_size=32, names=[registry.name("resnet-{depth}", where=lambda a: a["depth"] in DEPTHS),
            registry.name("resnet-{depth}-v1.5", stride_at="3x3",
                          where=lambda a: a["depth"] in DEPTHS)],
     models=[f"resnet-{d}" for d in DEPTHS] + [f"resnet-{d}-v1.5" for d in (50, 101, 152)],

@@ -87,7 +87,7 @@ def _cifar_depth(depth) -> bool:
 
 
 @registry.register(
-    "resnet-cifar", paper=PAPER, reproduction="resnet", input_shape=(32, 32, 3), classes=10,
+    "resnet-cifar", paper=PAPER, reproduction="resnet", input_shape=(32, 32, 3), classes=10, min_size=8,
     names=[registry.name("resnet-{depth}",
                          where=lambda a: a["depth"] not in IMAGENET_DEPTHS),
            registry.name("resnet-cifar-{depth}"),
@@ -100,7 +100,8 @@ def _cifar_depth(depth) -> bool:
                          where=lambda a: a["depth"] not in IMAGENET_DEPTHS)],
     models=[f"resnet-{d}" for d in (20, 32, 44, 56, 110, 1202)]
     + [f"resnet-110-{m.replace('_', '-')}" for m in SHORTCUT_MAPPINGS[1:]],
-    aliases={f"resnet{d}": f"resnet-{d}" for d in (20, 32, 44, 56, 110, 1202)})
+    aliases={f"resnet{d}": f"resnet-{d}" for d in (20, 32, 44, 56, 110, 1202)},
+    smallest="resnet-8")
 def ResNetCIFAR(depth: int = 110, shortcut: str = "A", shortcut_mapping: str = "identity", *,
                 include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
                 pooling=None, classes: int = 10, classifier_activation="softmax",

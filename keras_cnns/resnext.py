@@ -124,11 +124,12 @@ _SETTING = "{cardinality}x{width}d"
 
 @registry.register(
     "resnext", paper=PAPER, reproduction="resnext", input_shape=(224, 224, 3), classes=1000,
-    names=[registry.name("resnext-{depth}-" + _SETTING, where=lambda a: a["depth"] in DEPTHS)],
+    min_size=32, names=[registry.name("resnext-{depth}-" + _SETTING, where=lambda a: a["depth"] in DEPTHS)],
     models=["resnext-50-32x4d", "resnext-101-32x4d", "resnext-101-64x4d", "resnext-101-2x64d",
             "resnext-50-2x40d", "resnext-50-4x24d", "resnext-50-8x14d", "resnext-101-2x40d",
             "resnext-101-4x24d", "resnext-101-8x14d", "resnext-50-1x64d", "resnext-101-1x64d",
-            "resnext-101-1x100d", "resnext-200-1x64d"])
+            "resnext-101-1x100d", "resnext-200-1x64d"],
+    smallest="resnext-50-2x4d")
 def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = "c", *,
             include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
             pooling=None, classes: int = 1000, classifier_activation="softmax",
@@ -162,9 +163,11 @@ CIFAR_STEM = 64
 
 @registry.register(
     "resnext-cifar", paper=PAPER, reproduction="resnext", input_shape=(32, 32, 3), classes=10,
-    names=[registry.name("resnext-{depth}-" + _SETTING, where=lambda a: a["depth"] not in DEPTHS),
-           registry.name("resnext-cifar-{depth}-" + _SETTING)],
-    models=["resnext-29-8x64d", "resnext-29-16x64d"])
+    min_size=8, names=[registry.name("resnext-{depth}-" + _SETTING, where=lambda a: a["depth"] not in DEPTHS),
+           registry.name("resnext-cifar-{depth}-" + _SETTING),
+           registry.name("resnext-{depth}-" + _SETTING + "-{form}", patterns={"form": "a|b|c"},
+                         where=lambda a: a["depth"] not in DEPTHS)],
+    models=["resnext-29-8x64d", "resnext-29-16x64d"], smallest="resnext-11-2x4d")
 def ResNeXtCIFAR(depth: int = 29, cardinality: int = 8, width: int = 64, form: str = "c", *,
                  include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
                  pooling=None, classes: int = 10, classifier_activation="softmax",

@@ -34,7 +34,7 @@ REDUCTION = 16
 
 @registry.register(
     "se-resnet", paper=PAPER, reproduction="senet", input_shape=(224, 224, 3), classes=1000,
-    names=[registry.name("se-resnet-{depth}", where=lambda a: a["depth"] in (50, 101, 152))],
+    min_size=32, names=[registry.name("se-resnet-{depth}", where=lambda a: a["depth"] in (50, 101, 152))],
     models=["se-resnet-50", "se-resnet-101", "se-resnet-152"])
 def SEResNet(depth: int = 50, ratio: int = REDUCTION, *, include_top: bool = True,
              weights=None, input_tensor=None, input_shape=None, pooling=None,
@@ -58,9 +58,9 @@ def SEResNet(depth: int = 50, ratio: int = REDUCTION, *, include_top: bool = Tru
 
 @registry.register(
     "se-resnext", paper=PAPER, reproduction="senet", input_shape=(224, 224, 3), classes=1000,
-    names=[registry.name("se-resnext-{depth}-{cardinality}x{width}d",
+    min_size=32, names=[registry.name("se-resnext-{depth}-{cardinality}x{width}d",
                          where=lambda a: a["depth"] in (50, 101))],
-    models=["se-resnext-50-32x4d", "se-resnext-101-32x4d"])
+    models=["se-resnext-50-32x4d", "se-resnext-101-32x4d"], smallest="se-resnext-50-2x4d")
 def SEResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, ratio: int = REDUCTION,
               form: str = "c", *, include_top: bool = True, weights=None, input_tensor=None,
               input_shape=None, pooling=None, classes: int = 1000,

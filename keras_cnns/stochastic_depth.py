@@ -49,11 +49,12 @@ def stochastic_block(x, filters: int, strides: int, *, name: str, survival_proba
 
 @registry.register(
     "stochastic-depth", paper=PAPER, reproduction="stochastic-depth", input_shape=(32, 32, 3),
-    classes=10,
+    classes=10, min_size=8,
     names=[registry.name("stochastic-depth-resnet-{depth}"),
            registry.name("stochastic-depth-resnet-{depth}-p{p_L}")],
     models=["stochastic-depth-resnet-110", "stochastic-depth-resnet-1202"],
-    aliases={f"stochastic-depth-resnet{d}": f"stochastic-depth-resnet-{d}" for d in (110, 1202)})
+    aliases={f"stochastic-depth-resnet{d}": f"stochastic-depth-resnet-{d}" for d in (110, 1202)},
+    smallest="stochastic-depth-resnet-8")
 def StochasticDepthResNet(depth: int = 110, p_L: float = 0.5, seed: int | None = 0, *,
                           include_top: bool = True, weights=None, input_tensor=None,
                           input_shape=None, pooling=None, classes: int = 10,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_int, fail
+from keras_cnns.arguments import check_choice, check_int, fail
 from keras_cnns.contract import Head
 
 PAPER = "not a paper: small nets for tests of the training engine"
@@ -19,7 +19,7 @@ WIDTHS = {"cnn": ((8,), (16,)), "vgg": ((8, 8), (16, 16), (32,))}
 
 
 @registry.register(
-    "tiny", paper=PAPER, input_shape=(32, 32, 3), classes=10,
+    "tiny", paper=PAPER, input_shape=(32, 32, 3), classes=10, min_size=4,
     names=[registry.name("tiny-{kind}", patterns={"kind": "cnn|vgg"}),
            registry.name("tiny-{kind}-aux", patterns={"kind": "cnn"}, aux_heads=2)],
     models=["tiny-cnn", "tiny-vgg", "tiny-cnn-aux"])
@@ -34,8 +34,7 @@ def TinyCNN(kind: str = "cnn", aux_heads: int = 0, *, include_top: bool = True, 
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``.
     """
-    if kind not in WIDTHS:
-        fail("`kind` must be 'cnn' or 'vgg'.", "kind", kind)
+    check_choice("kind", kind, WIDTHS, "`kind` must be 'cnn' or 'vgg'.")
     check_int("aux_heads", aux_heads, 0)
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)

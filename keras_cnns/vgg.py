@@ -49,7 +49,7 @@ def _parse_conv(spec: str) -> tuple[int, int]:
 
 
 @registry.register(
-    "vgg", paper=PAPER, reproduction="vgg", input_shape=(224, 224, 3), classes=1000,
+    "vgg", paper=PAPER, reproduction="vgg", input_shape=(224, 224, 3), classes=1000, min_size=32,
     names=[registry.name("vgg-{config}", patterns={"config": r"a-lrn|[a-e]"},
                          convert={"config": str.upper})],
     models=["vgg-a", "vgg-a-lrn", "vgg-b", "vgg-c", "vgg-d", "vgg-e"],

@@ -25,8 +25,8 @@ MODELS = ((16, 4), (16, 8), (16, 10), (22, 8), (28, 10), (40, 4), (40, 8))
 
 
 @registry.register(
-    "wrn", paper=PAPER, reproduction="wrn", input_shape=(32, 32, 3), classes=10,
-    names=["wrn-{depth}-{k}"], models=[f"wrn-{d}-{k}" for d, k in MODELS])
+    "wrn", paper=PAPER, reproduction="wrn", input_shape=(32, 32, 3), classes=10, min_size=8,
+    names=["wrn-{depth}-{k}"], models=[f"wrn-{d}-{k}" for d, k in MODELS], smallest="wrn-10-1")
 def WideResNet(depth: int = 28, k: int = 10, dropout: float = 0.0, *, include_top: bool = True,
                weights=None, input_tensor=None, input_shape=None, pooling=None,
                classes: int = 10, classifier_activation="softmax",

@@ -1,10 +1,11 @@
-"""Build time of the CIFAR residual/dense nets: ``python -m reproductions.bench_build [net ...]``.
+"""Build time of the deepest registered nets: ``python -m reproductions.bench_build [name ...]``.
 
 Each net is built once, in a fresh Keras session, with Python's default recursion limit
-untouched (checked before and after). Prints wall and CPU seconds to build (graph + initialised weights; CPU time is the
-fairer figure on a shared machine) and the
-parameter count. With ``--flat``, also tries ResNet-1202 as one flat functional graph to
-show the RecursionError the nested-stage design avoids.
+untouched (checked before and after). Prints wall and CPU seconds to build (graph +
+initialised weights; CPU time is the fairer figure on a shared machine), the seconds of
+the same build inside ``keras.StatelessScope`` (graph and variable shapes only, what the
+reproductions count) and the parameter count. With ``--flat``, also tries ResNet-1202 as
+one flat functional graph to show the RecursionError the nested-stage design avoids.
 """
 
 from __future__ import annotations
@@ -18,45 +19,51 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 
-from reproductions import cifar_nets  # noqa: E402
+import keras_cnns  # noqa: E402
+from keras_cnns.blocks import stages  # noqa: E402
 
-DEEP = ("resnet1202", "sd_resnet1202", "preact1001", "densenet_bc250_k24")
+DEEP = ("resnet-1202", "stochastic-depth-resnet-1202", "preact-resnet-1001",
+        "densenet-bc-250-24", "densenet-264")
 
 
 def flat_resnet1202() -> str:
     """Build ResNet-1202 with every stage in one graph; report what happens."""
-    from keras_cnns import _common, resnet_cifar
-
-    original = _common.stage
-    _common.stage = lambda x, blocks, name, max_blocks=None: [x := block(x) for block in blocks][-1]
+    original = stages.MAX_FLAT_BLOCKS
+    stages.MAX_FLAT_BLOCKS = 10 ** 9
     start = time.perf_counter()
     try:
-        resnet_cifar.ResNetCIFAR(1202)
+        keras_cnns.create_model("resnet-1202")
         return f"built in {time.perf_counter() - start:.1f}s"
     except RecursionError:
         return f"RecursionError after {time.perf_counter() - start:.1f}s"
     finally:
-        _common.stage = original
+        stages.MAX_FLAT_BLOCKS = original
         keras.backend.clear_session()
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reproductions.bench_build", description=__doc__)
     parser.add_argument("nets", nargs="*", default=list(DEEP),
-                        help=f"net keys (default: the deepest); any of {', '.join(cifar_nets.NETS)}")
+                        help="registry names (default: the deepest nets)")
     parser.add_argument("--flat", action="store_true", help="also try a flat ResNet-1202 graph")
     args = parser.parse_args(argv)
     limit = sys.getrecursionlimit()
     print(f"recursion limit: {limit}")
-    print(f"{'net':<22} {'builder':<52} {'wall s':>7} {'CPU s':>7} {'params':>12}")
-    for key in args.nets:
-        cpu = time.process_time()
-        model, seconds = cifar_nets.build(key)
-        cpu = time.process_time() - cpu
+    print(f"{'net':<30} {'wall s':>7} {'CPU s':>7} {'stateless s':>12} {'params':>12}")
+    for name in args.nets:
+        info = keras_cnns.model_info(name)
+        cpu, wall = time.process_time(), time.perf_counter()
+        model = info.build()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         params = model.count_params()
         del model
         keras.backend.clear_session()
-        print(f"{key:<22} {cifar_nets.describe(key):<52} {seconds:>7.1f} {cpu:>7.1f} {params:>12,}")
+        stateless = time.perf_counter()
+        with keras.StatelessScope():
+            info.build()
+        stateless = time.perf_counter() - stateless
+        keras.backend.clear_session()
+        print(f"{info.name:<30} {wall:>7.1f} {cpu:>7.1f} {stateless:>12.1f} {params:>12,}")
     assert sys.getrecursionlimit() == limit, "a builder changed the recursion limit"
     if args.flat:
         print(f"flat ResNet-1202 (one graph per network): {flat_resnet1202()}")

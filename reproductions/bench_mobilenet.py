@@ -39,7 +39,7 @@ def measure(names=DEFAULT_MODELS, batches=(1, 32), repeats: int = 5) -> list[dic
     """One dict per model: mult-adds and median latency (seconds) per batch size."""
     rows = []
     for name in names:
-        model = keras_cnns.MobileNet(**MODELS[name])
+        model = keras_cnns.create_model(MODELS[name])
         row = {"model": name, "macs": keras_cnns.profile(model).macs}
         for batch in batches:
             row[batch] = time_forward(model, batch, repeats)

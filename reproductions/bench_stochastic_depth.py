@@ -65,7 +65,7 @@ def main(argv=None) -> int:
     a, b = statistics.median(plain), statistics.median(stochastic)
     from reproductions.stochastic_depth import _expected_saving
 
-    expected = 100 * _expected_saving("sd_resnet110")
+    expected = 100 * _expected_saving("stochastic-depth-resnet-110")
     print(f"ResNet-110, batch {args.batch}, {args.steps} timed steps after {args.warmup} warm-up")
     print(f"  without stochastic depth (p_L=1):   median {a * 1000:8.1f} ms/step "
           f"(total {sum(plain):.1f}s)")

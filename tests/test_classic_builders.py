@@ -6,6 +6,8 @@ import pytest
 
 import keras_cnns
 from keras_cnns import googlenet, resnet
+from keras_cnns.blocks import bottleneck_block
+from keras_cnns.contract import Head
 
 
 def test_lenet5_shapes_parameters_and_activation_option():
@@ -103,15 +105,16 @@ def test_resnet18_basic_blocks_projection_only_where_shape_changes():
                for n in names if n.endswith("_conv"))
 
 
-def test_resnet_generic_builder_takes_a_block_function():
+def test_resnet_template_takes_a_block_function():
     calls = []
 
-    def block(x, filters, stride=1, name="b", **kwargs):
-        calls.append((filters, stride, kwargs))
-        return resnet.bottleneck_block(x, filters, stride, name, groups=2, width=2 * filters)
+    def block(x, filters, strides=1, *, name, **kwargs):
+        calls.append((filters, strides, kwargs))
+        return bottleneck_block(x, filters, strides, name=name, groups=2, width=2 * filters)
 
-    model = resnet._resnet((1, 1, 1, 1), block, "grouped", include_top=False,
-                           input_shape=(32, 32, 3), extra=1)
+    head = Head(include_top=False, input_shape=(32, 32, 3))
+    model = resnet.imagenet_resnet(head, resnet.stage_specs((1, 1, 1, 1)), block, "grouped",
+                                   extra=1)
     assert [c[:2] for c in calls] == [(64, 1), (128, 2), (256, 2), (512, 2)]
     assert calls[0][2] == {"extra": 1}
     assert model.get_layer("conv2_block1_2_conv").groups == 2

@@ -105,13 +105,15 @@ def test_lr_at_step_uses_the_schedule_unit():
 def test_find_picks_the_papers_recipe():
     assert recipes.find("wrn", "wrn-28-10", "cifar10").name == "wrn-cifar"
     assert recipes.find("wrn", "wrn-16-8", "svhn").name == "wrn-svhn"
-    assert recipes.find("vgg", "vgg16", "imagenet2012").name == "vgg-imagenet"
+    assert recipes.find("vgg", "vgg-d", "imagenet2012").name == "vgg-imagenet"
+    assert recipes.find("resnet", "resnet-110", "cifar10").name == "resnet-cifar"
+    assert recipes.find("densenet", "densenet-bc-100-12", "cifar10").name == "densenet-cifar"
 
 
 @pytest.mark.parametrize("call, message", [
     (lambda: recipes.find("alexnet", "x", "cifar10"), "paper='alexnet'"),
     (lambda: recipes.find("wrn", "wrn-28-10", "imagenet2012"), "dataset='imagenet2012'"),
-    (lambda: recipes.find("wrn", "vgg16", "cifar10"), "model='vgg16'"),
+    (lambda: recipes.find("wrn", "vgg-d", "cifar10"), "model='vgg-d'"),
     (lambda: recipes.get("nope"), "recipe='nope'"),
     (lambda: Schedule("cosine", 0.1), "kind='cosine'"),
     (lambda: Schedule("step", 0.1, boundaries=(120, 60)), "boundaries=(120, 60)"),

@@ -10,9 +10,8 @@ import pytest
 
 import keras_cnns
 from keras_cnns.blocks import stage
-from reproductions import cifar_nets
+from reproductions.measure import measure
 from reproductions.cells import parse_printed
-from tests.conftest import find_layer, layer_names
 
 
 def _trainable(model):
@@ -114,7 +113,7 @@ def test_preact_default_unit_type_follows_the_paper():
 
 def test_wrn_28_10_equals_the_authors_count():
     # szagoruyko/wide-residual-networks (PyTorch) prints 36,479,194 parameters for WRN-28-10.
-    assert cifar_nets.trainable("wrn_28_10") == 36_479_194
+    assert measure("wrn-28-10").profile.total("trainable") == 36_479_194
 
 
 def test_wrn_block_has_dropout_between_the_convs_and_projection_where_width_changes():
@@ -160,10 +159,15 @@ def test_bad_arguments_state_the_rule(builder, kwargs, message):
         builder(**kwargs)
 
 
-def test_deep_nets_build_without_touching_the_recursion_limit():
+def test_deep_nets_nest_their_stages_and_leave_the_recursion_limit_alone():
     limit = sys.getrecursionlimit()
-    for key in ("resnet1202", "preact1001"):  # built once per process, shared with the tables
-        assert cifar_nets.profile(key).params > 10_000_000
+    for name in ("resnet-1202", "preact-resnet-1001"):  # built once per process, as the tables
+        measured = measure(name)
+        assert measured.profile.params > 10_000_000
+        stages = [layer.name for layer in measured.model.layers if isinstance(layer, keras.Model)]
+        assert stages == ["conv2", "conv3", "conv4"]
+        assert [part.name for part in measured.model.get_layer("conv2").layers[1:]][:2] == \
+            ["conv2_part1", "conv2_part2"]
     assert sys.getrecursionlimit() == limit
 
 
@@ -171,9 +175,9 @@ def test_long_stages_are_split_into_nested_parts():
     inputs = keras.Input((4, 4, 2))
     blocks = [lambda t, i=i: keras.layers.ReLU(name=f"relu{i}")(t) for i in range(5)]
     model = keras.Model(inputs, stage(inputs, blocks, "conv2", max_blocks=2))
-    stage = model.get_layer("conv2")
-    assert [layer.name for layer in stage.layers[1:]] == ["conv2_part1", "conv2_part2", "conv2_part3"]
-    assert [len(part.layers) - 1 for part in stage.layers[1:]] == [2, 2, 1]
+    nested = model.get_layer("conv2")
+    assert [layer.name for layer in nested.layers[1:]] == ["conv2_part1", "conv2_part2", "conv2_part3"]
+    assert [len(part.layers) - 1 for part in nested.layers[1:]] == [2, 2, 1]
     short = keras.Model(inputs, stage(inputs, blocks[:2], "conv3", max_blocks=2))
     assert [layer.name for layer in short.get_layer("conv3").layers[1:]] == ["relu0", "relu1"]
 

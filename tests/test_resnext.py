@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 import keras_cnns
-from keras_cnns import resnext, senet
+from keras_cnns import resnext
 
 C, D, FILTERS = 4, 3, 8  # one block: 16 -> 32 channels, bottleneck width C*D = 12
 
 
-def _block_model(form, stride=2, excite=None, channels=16):
+def _block_model(form, stride=2, attention=None, channels=16):
     inputs = keras.Input((8, 8, channels))
-    outputs = resnext.resnext_block(inputs, FILTERS, stride, "blk", cardinality=C,
-                                    width=C * D, form=form, excite=excite)
+    outputs = resnext.resnext_block(inputs, FILTERS, stride, name="blk", cardinality=C,
+                                    width=C * D, form=form, attention=attention)
     return keras.Model(inputs, outputs, name=f"form_{form}")
 
 
@@ -28,12 +28,12 @@ def _randomise(model, seed=0):
         layer.set_weights([np.asarray(w, "float32") for w in weights])
 
 
-@pytest.mark.parametrize("stride, excite", [(2, None), (1, None), (2, senet.excitation(4))],
+@pytest.mark.parametrize("stride, attention", [(2, None), (1, None), (2, ("se", {"ratio": 4}))],
                          ids=["projection", "identity", "with-SE"])
-def test_forms_a_b_c_are_equivalent(stride, excite):
+def test_forms_a_b_c_are_equivalent(stride, attention):
     """Xie et al. Fig. 3: the weights of (c) copied into (a) and (b) give the same outputs."""
     channels = 16 if stride == 2 else 4 * FILTERS
-    models = {form: _block_model(form, stride, excite, channels) for form in "abc"}
+    models = {form: _block_model(form, stride, attention, channels) for form in "abc"}
     _randomise(models["c"])
     x = np.random.default_rng(1).normal(size=(2, 8, 8, channels)).astype("float32")
     reference = models["c"](x, training=False).numpy()
@@ -128,7 +128,8 @@ def test_squeeze_excite_on_any_tensor():
     (lambda: keras_cnns.ResNeXt(50, cardinality=0), "Received: cardinality=0"),
     (lambda: keras_cnns.ResNeXt(50, width=0), "Received: width=0"),
     (lambda: keras_cnns.ResNeXt(50, form="d"), "Received: form='d'"),
-    (lambda: resnext.resnext_block(keras.Input((8, 8, 16)), 8, cardinality=5, width=12),
+    (lambda: resnext.resnext_block(keras.Input((8, 8, 16)), 8, name="b", cardinality=5,
+                                   width=12),
      "cardinality must divide the group width .* Received: cardinality=5"),
     (lambda: keras_cnns.ResNeXtCIFAR(30), "9n\\+2.* Received: depth=30"),
     (lambda: keras_cnns.ResNeXtCIFAR(29, width=-1), "Received: width=-1"),

@@ -56,7 +56,7 @@ def test_custom_classes_and_logits():
     (dict(config="F"), "Table 1's columns .* Received: config='F'"),
     (dict(include_top=False, input_shape=(31, 64, 3)), "at least 32x32 .* Received: input_shape"),
     (dict(input_shape=(256, 256, 3)), "needs 224x224 inputs .* Received: input_shape"),
-    (dict(classes=0), "positive integer. Received: classes=0"),
+    (dict(classes=0), "integer >= 1. Received: classes=0"),
     (dict(include_top=False, pooling="sum"), "Received: pooling='sum'"),
     (dict(dropout=1.0), "Received: dropout=1.0"),
     (dict(include_top=False, input_shape=(64, 64)), "height, width, channels"),

@@ -13,13 +13,13 @@ from keras_cnns.blocks.attention import (ATTENTION, get_attention, register_atte
 from keras_cnns.blocks.conv import PRESETS, ConvPreset, batch_norm, conv, conv_norm_act, norm_act
 from keras_cnns.blocks.residual import (SHORTCUTS, STRIDE_PLACEMENTS, basic_block, basic_branch,
                                         bottleneck_block, preact_block, residual_merge, shortcut)
-from keras_cnns.blocks.stages import (MAX_BLOCKS_PER_GRAPH, MAX_FLAT_BLOCKS, StageSpec, nested,
-                                      run_stages, stage)
+from keras_cnns.blocks.stages import (MAX_BLOCKS_PER_GRAPH, MAX_FLAT_BLOCKS, StageSpec,
+                                      find_layer, nested, run_stages, stage)
 
 __all__ = [
     "ATTENTION", "MAX_BLOCKS_PER_GRAPH", "MAX_FLAT_BLOCKS", "PRESETS", "SHORTCUTS",
     "STRIDE_PLACEMENTS", "ConvPreset", "StageSpec", "basic_block", "basic_branch", "batch_norm",
-    "bottleneck_block", "conv", "conv_norm_act", "get_attention", "nested", "norm_act",
+    "bottleneck_block", "conv", "conv_norm_act", "find_layer", "get_attention", "nested", "norm_act",
     "preact_block", "register_attention", "residual_merge", "run_stages", "shortcut",
     "squeeze_excite", "stage",
 ]

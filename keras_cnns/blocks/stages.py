@@ -23,8 +23,8 @@ import keras
 
 from keras_cnns.arguments import check_int
 
-__all__ = ["MAX_BLOCKS_PER_GRAPH", "MAX_FLAT_BLOCKS", "StageSpec", "nested", "run_stages",
-           "stage"]
+__all__ = ["MAX_BLOCKS_PER_GRAPH", "MAX_FLAT_BLOCKS", "StageSpec", "find_layer", "nested",
+           "run_stages", "stage"]
 
 #: Networks with more blocks than this nest their stages (DenseNet-201's 98 stay flat).
 MAX_FLAT_BLOCKS = 100
@@ -108,10 +108,12 @@ def nested(x, fn, name: str):
     return keras.Model(inputs, fn(inputs), name=name)(x)
 
 
-def stage(x, blocks, name: str, max_blocks: int = MAX_BLOCKS_PER_GRAPH):
+def stage(x, blocks, name: str, max_blocks: int | None = None):
     """Apply ``blocks`` (tensor -> tensor functions) as one nested model named ``name``,
-    split into nested parts ``<name>_part<i>`` of at most ``max_blocks`` blocks."""
+    split into nested parts ``<name>_part<i>`` of at most ``max_blocks`` blocks (default
+    :data:`MAX_BLOCKS_PER_GRAPH`)."""
     blocks = list(blocks)
+    max_blocks = MAX_BLOCKS_PER_GRAPH if max_blocks is None else max_blocks
     if len(blocks) <= max_blocks:
         return nested(x, lambda t: _chain(t, blocks), name)
     parts = [blocks[i:i + max_blocks] for i in range(0, len(blocks), max_blocks)]
@@ -123,3 +125,18 @@ def stage(x, blocks, name: str, max_blocks: int = MAX_BLOCKS_PER_GRAPH):
         return tensor
 
     return nested(x, run_parts, name)
+
+
+def find_layer(model: keras.Model, name: str) -> keras.layers.Layer:
+    """The layer called ``name`` anywhere in ``model``, inside nested stages too
+    (``find_layer(resnet1202, "conv3_block1_1_conv")``)."""
+    for layer in model.layers:
+        if layer.name == name:
+            return layer
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            try:
+                return find_layer(layer, name)
+            except ValueError:
+                pass
+    raise ValueError(f"{model.name} has no layer named {name!r}. Received: name={name!r}")

@@ -1,0 +1,195 @@
+"""The runtime leg of the builder contract, for any Keras backend.
+
+``check(name)`` builds a registered model without its top at the smallest input its
+downsampling allows, runs it, saves it to a ``.keras`` file, loads it back and runs it
+again; ``fit_step(name)`` trains one step of it under a small classifier. The TensorFlow
+leg calls these in the test process; the JAX leg runs this file as a script
+(``KERAS_BACKEND=jax python tests/runtime_contract.py NAME ...``), which prints one JSON
+line per check.
+
+``test_contract.py`` runs them on one model per code path (:func:`code_path`) of each
+family: building, saving and loading every registered model takes over 25 minutes on the
+2-core CI machine, and members that share a code path differ only in depth or width.
+Models of more than :data:`MAX_VARIABLES` variables (ResNet-1202, its stochastic-depth
+twin, pre-activation ResNet-1001: 5,000-6,000 each; every other model has at most 1,326)
+are never run here: each takes more than a minute per
+backend to build, save and load (measured: ResNet-1202 19 s build, 12 s save, 31 s load on
+TensorFlow; 10 + 11 + 16 s on JAX). Their family's shallower members run the same code,
+and ``test_contract.py`` runs a shallow member with its stages nested as theirs are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+
+import keras
+import numpy as np
+
+import keras_cnns
+
+#: Variables (weights and BN statistics) above which a model skips the runtime leg.
+MAX_VARIABLES = 2000
+
+
+def code_path(model: keras.Model) -> frozenset:
+    """What a model's code path is made of: its layer types with their kernel sizes,
+    strides and grouping, nested stages, outputs. Two members of a family with the same
+    code path differ only in depth or width (ResNet-101 and -152; VGG-16 and -19)."""
+    items = {("outputs", len(model.outputs))}
+
+    def walk(graph):
+        for layer in graph.layers:
+            if isinstance(layer, keras.Model):
+                items.add(("nested stage",))
+                walk(layer)
+                continue
+            groups = getattr(layer, "groups", 1)
+            items.add((type(layer).__name__, getattr(layer, "kernel_size", None),
+                       getattr(layer, "strides", None), groups > 1))
+            residual = getattr(layer, "residual", None)
+            if isinstance(residual, keras.Model):
+                walk(residual)
+
+    walk(model)
+    return frozenset(items)
+
+
+def small_build(name: str, **overrides) -> keras.Model:
+    """``name`` without its top (unless it has auxiliary heads), average-pooled, at its
+    smallest input size."""
+    info = keras_cnns.model_info(name)
+    size = info.min_size
+    options = {"include_top": bool(info.kwargs.get("aux_heads")), "pooling": "avg"}
+    if "resolution" in info.kwargs:  # the resolution is part of the name: keep it consistent
+        options["resolution"] = max(32, size)
+    else:
+        options["input_shape"] = (size, size, info.input_shape[-1])
+    options.update(overrides)
+    return info.build(**options)
+
+
+def randomise(model: keras.Model, seed: int = 0) -> None:
+    """Random values in every variable, batch-norm statistics included, so that a misplaced
+    or mis-serialised layer cannot hide behind an identity initialisation."""
+    rng = np.random.default_rng(seed)
+    for variable in model.weights:
+        shape, kind = tuple(variable.shape), variable.path.rsplit("/", 1)[-1]
+        if not str(variable.dtype).startswith("float"):
+            continue  # seed-generator states keep their own values
+        if kind == "gamma":
+            value = 1 + 0.1 * rng.standard_normal(shape)
+        elif kind in ("beta", "moving_mean") or kind.startswith("bias"):
+            value = 0.1 * rng.standard_normal(shape)
+        elif kind == "moving_variance":
+            value = 0.5 + rng.random(shape)
+        else:  # kernels: variance 1/fan-in keeps the activations finite through depth
+            value = rng.standard_normal(shape) / np.sqrt(max(1, int(np.prod(shape[:-1]))))
+        variable.assign(value.astype(variable.dtype))
+
+
+@contextlib.contextmanager
+def numpy_initializers():
+    """On JAX, sample initial values with NumPy while models are built or loaded.
+
+    XLA compiles Keras' truncated-normal sampling anew for every variable shape (about a
+    second each on the 2-core CPU; DenseNet-121 has 120 shapes); the runtime leg overwrites
+    every initial value (:func:`randomise`, or the loaded weights), so how they were drawn
+    does not matter. Training steps run with the real samplers.
+    """
+    if keras.backend.backend() != "jax":
+        yield
+        return
+    import jax.numpy as jnp
+    from keras.src.backend.jax import random
+
+    rng = np.random.default_rng(0)
+    saved = {name: getattr(random, name) for name in ("normal", "truncated_normal", "uniform")}
+
+    def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+        return jnp.asarray(rng.normal(mean, stddev, shape), dtype or "float32")
+
+    def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+        return jnp.asarray(rng.uniform(minval, maxval, shape), dtype or "float32")
+
+    random.normal, random.truncated_normal, random.uniform = normal, normal, uniform
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(random, name, function)
+
+
+def _forward(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    if keras.backend.backend() == "jax":  # one compiled graph, not one compilation per op
+        return np.asarray(model.predict(x, batch_size=len(x), verbose=0))
+    return np.asarray(model(x, training=False))
+
+
+def _batch(model: keras.Model, n: int = 2) -> np.ndarray:
+    shape = tuple(model.inputs[0].shape[1:])
+    return np.random.default_rng(0).normal(size=(n, *shape)).astype("float32")
+
+
+def check(name: str, directory: str) -> dict:
+    """Forward, save, load, forward again; returns the outputs' agreement and timings."""
+    start = time.perf_counter()
+    with numpy_initializers():
+        model = small_build(name)
+    randomise(model)
+    x = _batch(model)
+    before = _forward(model, x)
+    path = os.path.join(directory, f"{name}.keras")
+    model.save(path)
+    with numpy_initializers():
+        restored = keras.models.load_model(path)
+    after = _forward(restored, x)
+    os.remove(path)
+    return {"name": name, "backend": keras.backend.backend(), "shape": list(before.shape),
+            "finite": bool(np.isfinite(before).all()),
+            "max_difference": float(np.max(np.abs(before - after))),
+            "scale": float(np.max(np.abs(before))), "seconds": time.perf_counter() - start,
+            "variables": len(model.weights)}
+
+
+def fit_step(name: str) -> dict:
+    """One SGD step of the model without its top under a 3-way Dense classifier."""
+    with numpy_initializers():
+        features = small_build(name)
+    outputs = keras.layers.Dense(3, name="fit_predictions")(features.outputs[0])
+    model = keras.Model(features.inputs, outputs)
+    model.compile(optimizer=keras.optimizers.SGD(0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = _batch(model, 4)
+    before = [np.array(w) for w in model.trainable_weights]
+    history = model.fit(x, np.array([0, 1, 2, 0]), batch_size=4, epochs=1, verbose=0)
+    changed = sum(not np.array_equal(a, np.asarray(b))
+                  for a, b in zip(before, model.trainable_weights))
+    return {"name": name, "backend": keras.backend.backend(),
+            "loss": float(history.history["loss"][0]), "changed": changed,
+            "weights": len(before)}
+
+
+def main(argv: list[str]) -> int:
+    """``[--fit NAME ...] NAME ...``: one JSON line per check (errors included)."""
+    fit = [a for a in argv[argv.index("--fit") + 1:]] if "--fit" in argv else []
+    names = argv[:argv.index("--fit")] if "--fit" in argv else argv
+    with tempfile.TemporaryDirectory() as directory:
+        for kind, items in (("check", names), ("fit", fit)):
+            for name in items:
+                try:
+                    result = check(name, directory) if kind == "check" else fit_step(name)
+                except Exception as error:  # noqa: BLE001 - reported to the TensorFlow test
+                    result = {"name": name, "error": f"{type(error).__name__}: {error}"[:2000]}
+                result["kind"] = kind
+                print(json.dumps(result), flush=True)
+                keras.backend.clear_session(free_memory=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,249 @@
+"""The builder contract on every registered model, through the registry (timm-style tests
+over the registry, keras-hub-style one harness): a family is tested the moment it registers.
+
+- signature: the paper's arguments first, then the keras.applications head arguments,
+  keyword-only, in one order (every family);
+- structure: every listed model builds with its classifier named ``predictions`` and is
+  counted by the complexity engine (the builds are shared with the paper tables);
+- head variants: logits, headless with each pooling, an input tensor (every family);
+- bad arguments: any value of any type that a builder refuses is a ``ValueError`` stating
+  the rule and ending "Received: <arg>=<value>" (every argument of every family);
+- runtime, on TensorFlow here and on JAX in a subprocess: forward, ``.keras`` save and load
+  with equal outputs for one model of every code path of every family (every builder option
+  a name spells, every layer type, stride placement and grouping, nested stages; see
+  ``runtime_contract``), and one training step of one model of every family.
+"""
+
+import inspect
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import keras_cnns
+from keras_cnns import blocks, contract, registry
+from reproductions.measure import measure
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import runtime_contract  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MODELS = keras_cnns.list_models()
+FAMILIES = registry.families()
+HEAD = contract.HEAD_ARGUMENTS
+
+
+def _variables(name: str) -> int:
+    return len(measure(name).model.weights)
+
+
+def runtime_models() -> list[str]:
+    """Per family and code path, the listed model with the fewest variables (nesting is
+    covered by the forced-nesting test below)."""
+    chosen = {}
+    for name in MODELS:
+        variables = _variables(name)
+        if variables > runtime_contract.MAX_VARIABLES:
+            continue
+        path = runtime_contract.code_path(measure(name).model) - {("nested stage",)}
+        key = (keras_cnns.model_info(name).family, path)
+        if key not in chosen or variables < chosen[key][0]:
+            chosen[key] = (variables, name)
+    return sorted(name for _, name in chosen.values())
+
+
+def smallest(family: str) -> str:
+    """The family's smallest member (the registry's ``smallest``)."""
+    return FAMILIES[family].smallest
+
+
+# --- signature and structure ---------------------------------------------------------------
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_builder_signature_puts_the_head_arguments_last_and_keyword_only(family):
+    parameters = inspect.signature(FAMILIES[family].builder).parameters
+    names = list(parameters)
+    assert tuple(names[-len(HEAD):]) == HEAD
+    assert all(parameters[n].kind is inspect.Parameter.KEYWORD_ONLY for n in HEAD)
+    assert all(parameters[n].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+               for n in names[:-len(HEAD)])
+    assert all(p.default is not inspect.Parameter.empty for p in parameters.values())
+    assert parameters["name"].default is None and parameters["weights"].default is None
+    assert parameters["classes"].default == FAMILIES[family].classes
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_registered_model_builds_with_its_classifier_and_is_counted(name):
+    info = keras_cnns.model_info(name)
+    assert info.name == name and info.listed
+    built = measure(name)
+    predictions = built.model.get_layer("predictions")
+    assert isinstance(predictions, keras.layers.Dense) and predictions.units == info.classes
+    assert built.model.outputs[0].shape == (None, info.classes)
+    resolution = info.kwargs.get("resolution")
+    expected = (resolution, resolution, 3) if resolution else info.input_shape
+    assert tuple(built.model.inputs[0].shape[1:]) == tuple(expected)
+    assert built.profile.params > 0 and built.profile.macs > 0
+    assert keras_cnns.model_info(built.name).call == info.call
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_head_variants_of_the_smallest_model(family):
+    name = smallest(family)
+    info = keras_cnns.model_info(name)
+    with keras.StatelessScope():
+        logits = info.build(classes=7, classifier_activation=None)
+        predictions = logits.get_layer("predictions")
+        assert predictions.units == 7 and predictions.activation.__name__ == "linear"
+        ranks = {}
+        for pooling in (None, "avg", "max"):
+            headless = runtime_contract.small_build(name, pooling=pooling)
+            assert "predictions" not in {layer.name for layer in headless.layers}
+            ranks[pooling] = len(headless.outputs[0].shape)
+        assert ranks == {None: 4, "avg": 2, "max": 2}
+        tensor = keras.Input(tuple(headless.inputs[0].shape[1:]))
+        overrides = {k: v for k, v in {"resolution": None}.items() if k in info.kwargs}
+        assert info.build(include_top=False, input_tensor=tensor, **overrides).inputs[0] is tensor
+        named = info.build(name="mine", classes=3)
+        assert named.name == "mine"
+
+
+# --- bad arguments -------------------------------------------------------------------------
+
+class _Accepted(Exception):
+    """Raised instead of building: every check of the builder passed."""
+
+
+#: Values of every type; most are wrong for every argument, a few are right for some.
+GARBAGE = [None, True, False, -1, 0, 3, 2.5, float("nan"), "nonsense", "", (), (1, 2), [],
+           {}, object(), np.zeros(2)]
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_bad_argument_of_any_type_is_a_value_error_that_states_the_rule(family, monkeypatch):
+    entry = FAMILIES[family]
+    info = keras_cnns.model_info(entry.models[0])
+
+    def accepted(*args, **kwargs):
+        raise _Accepted
+
+    monkeypatch.setattr(contract.Head, "inputs", accepted)
+    arguments = list(inspect.signature(entry.builder).parameters)
+    for argument in arguments:
+        refused = 0
+        for value in GARBAGE:
+            kwargs = {**info.kwargs, argument: value}
+            try:
+                entry.builder(**kwargs)
+            except _Accepted:
+                continue
+            except ValueError as error:
+                message = str(error)
+                named = message.rsplit("Received: ", 1)[-1].split("=")[0]
+                assert named in arguments, f"{family}: {argument}={value!r}: {message}"
+                assert len(message.split("Received:")[0].strip()) > 15, message  # states a rule
+                refused += 1
+            except Exception as error:  # noqa: BLE001
+                pytest.fail(f"{family}: {argument}={value!r} raised {type(error).__name__}: "
+                            f"{error}")
+        assert refused >= 8, f"{family}: only {refused} bad values of {argument} were refused"
+
+
+# --- runtime: TensorFlow here, JAX in a subprocess -----------------------------------------
+
+@pytest.fixture(scope="module")
+def jax_results(tmp_path_factory):
+    """The JAX leg, started at once and run beside the TensorFlow tests (the second core)."""
+    names = runtime_models()
+    fits = [smallest(family) for family in sorted(FAMILIES)]
+    env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *[p for p in sys.path if p]]), "TF_CPP_MIN_LOG_LEVEL": "3",
+           "JAX_PLATFORMS": "cpu",
+        # XLA's default optimisation makes each compilation several times slower; these
+        # graphs run once.
+        "XLA_FLAGS": "--xla_backend_optimization_level=0"}
+    log = tmp_path_factory.mktemp("jax") / "results.jsonl"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "runtime_contract.py"), *names, "--fit", *fits],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.PIPE, text=True)
+        yield process, log
+    if process.poll() is None:
+        process.kill()
+
+
+def _jax(jax_results) -> dict:
+    process, log = jax_results
+    if not hasattr(_jax, "cache"):
+        _, err = process.communicate(timeout=1500)
+        assert process.returncode == 0, err[-3000:]
+        _jax.cache = {(r["kind"], r["name"]): r for r in map(json.loads, log.read_text().splitlines())}
+    return _jax.cache
+
+
+def test_runtime_models_cover_every_family_and_code_path():
+    chosen = runtime_models()
+    families = {keras_cnns.model_info(name).family for name in chosen}
+    assert families == set(FAMILIES)
+    for name in ("resnet-50-v1.5", "resnet-110-gated", "conv-mobilenet-1.0-224",
+                 "alexnet-2gpu", "vgg-a-lrn", "preact-resnet-164", "resnext-50-32x4d"):
+        assert name in chosen or any(
+            runtime_contract.code_path(measure(c).model) == runtime_contract.code_path(
+                measure(name).model) for c in chosen), name
+
+
+def test_forward_and_keras_save_load_on_tensorflow(tmp_path, jax_results):
+    """One test over the chosen models (choosing them builds every model, which must not
+    happen when tests are collected)."""
+    failures = []
+    for name in runtime_models():
+        result = runtime_contract.check(name, str(tmp_path))
+        if not result["finite"] or result["max_difference"] > 1e-5 * max(1.0, result["scale"]):
+            failures.append(result)
+        keras.backend.clear_session(free_memory=False)
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_one_training_step_on_tensorflow(family):
+    result = runtime_contract.fit_step(smallest(family))
+    assert np.isfinite(result["loss"]) and result["changed"] > 0, result
+
+
+def test_forward_save_load_and_a_training_step_on_jax(jax_results):
+    results = _jax(jax_results)
+    failures = [r for r in results.values() if "error" in r]
+    assert not failures, failures[:5]
+    for name in runtime_models():
+        r = results[("check", name)]
+        assert r["backend"] == "jax" and r["finite"], r
+        assert r["max_difference"] <= 1e-5 * max(1.0, r["scale"]), r
+    for family in FAMILIES:
+        r = results[("fit", smallest(family))]
+        assert np.isfinite(r["loss"]) and r["changed"] > 0, r
+
+
+def test_deep_models_nest_their_stages_and_a_shallow_nested_member_round_trips(tmp_path,
+                                                                                  monkeypatch):
+    """The models above MAX_VARIABLES differ from their family's shallow members only in
+    the nesting of their stages: run that path on small members with nesting forced."""
+    deep = [name for name in MODELS if _variables(name) > runtime_contract.MAX_VARIABLES]
+    assert deep == ["preact-resnet-1001", "resnet-1202", "stochastic-depth-resnet-1202"]
+    for name in deep:
+        assert [layer.name for layer in measure(name).model.layers
+                if isinstance(layer, keras.Model)] == ["conv2", "conv3", "conv4"]
+    monkeypatch.setattr(blocks.stages, "MAX_FLAT_BLOCKS", 0)
+    monkeypatch.setattr(blocks.stages, "MAX_BLOCKS_PER_GRAPH", 2)
+    for name in ("resnet-20", "preact-resnet-20", "stochastic-depth-resnet-20",
+                 "densenet-bc-22-4"):
+        model = runtime_contract.small_build(name)
+        assert model.get_layer("conv2").get_layer("conv2_part2")  # nested, in parts
+        x = np.random.default_rng(0).normal(size=(2, 8, 8, 3)).astype("float32")
+        model.save(tmp_path / f"{name}.keras")
+        restored = keras.models.load_model(tmp_path / f"{name}.keras")
+        np.testing.assert_allclose(model(x), restored(x), rtol=1e-5, atol=1e-5)
