@@ -10,6 +10,11 @@ comes after the addition (Fig. 2, Fig. 5).
 Shortcuts (Sec. 3.3): identities where the shape is kept; where it changes, ``shortcut="A"``
 zero-pads the extra channels (no parameters), ``"B"`` projects with a 1x1 convolution and
 batch norm, ``"C"`` projects on every shortcut (Table 3 compares the three on ResNet-34).
+The default is the paper's: option A for the 18- and 34-layer nets ("In the first
+comparison (Table 2 and Fig. 4 right), we use identity mapping for all shortcuts and
+zero-padding for increasing dimensions (option A)", Sec. 4.1), option B for 50, 101 and
+152 ("We use option B for increasing dimensions", Sec. 4.1, deeper bottleneck
+architectures).
 
 Stride placement: ``stride_at="1x1"`` (the default) puts a downsampling block's stride on
 its first 1x1 convolution, as the paper's released models and ``keras.applications`` do;
@@ -23,8 +28,8 @@ plays that role; the paper's count and keras.applications' bias-carrying convs d
 by these biases).
 
 Extension point: :func:`imagenet_resnet` builds the template (stem, stages, classifier) with
-any block of the signature of :func:`keras_cnns.blocks.bottleneck_block`; ResNeXt and
-SE-ResNet use it.
+any block of the signature of :func:`keras_cnns.blocks.bottleneck_block` and any stem;
+ResNeXt and SE-ResNet use it.
 """
 
 from __future__ import annotations
@@ -56,31 +61,45 @@ STAGE_WIDTHS = (64, 128, 256, 512)
 EXPANSION = 4
 
 
+def default_shortcut(depth: int) -> str:
+    """The paper's shortcut option for a depth: A for 18/34 (Table 2), B for 50/101/152."""
+    return "B" if DEPTHS[depth][1] else "A"
+
+
 def stage_specs(blocks: Sequence[int], widths: Sequence[int] = STAGE_WIDTHS) -> tuple[StageSpec, ...]:
     """Table 1's stages conv2..conv5 (stride 2 in the first block of conv3..conv5)."""
     return tuple(StageSpec(f"conv{index}", n, width, 1 if index == 2 else 2)
                  for index, (n, width) in enumerate(zip(blocks, widths), start=2))
 
 
+def resnet_stem(x):
+    """conv1 (7x7/2, 64, BN, ReLU) and the 3x3/2 max-pool of Table 1."""
+    x = conv_norm_act(x, 64, 7, name="conv1", strides=2)
+    return keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
+
+
 def imagenet_resnet(head: Head, stages: Sequence[StageSpec], block: Callable, model_name: str,
-                    **block_options) -> keras.Model:
-    """The ImageNet template: conv1 7x7/2 (64), 3x3/2 max-pool, ``stages`` of ``block``
+                    stem: Callable = resnet_stem, **block_options) -> keras.Model:
+    """The ImageNet template: ``stem`` (default :func:`resnet_stem`), ``stages`` of ``block``
     (called as ``block(x, filters, strides, name=..., **block_options)``), classifier."""
     inputs, x = head.inputs((224, 224, 3), min_size=32, model_name=model_name)
-    x = conv_norm_act(x, 64, 7, name="conv1", strides=2)
-    x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
+    x = stem(x)
     x = run_stages(x, stages, block, **block_options)
     return head.model(inputs, head.classifier(x), model_name)
 
 
 @registry.register(
     "resnet", paper=PAPER, reproduction="resnet", input_shape=(224, 224, 3), classes=1000,
-    min_size=32, names=[registry.name("resnet-{depth}", where=lambda a: a["depth"] in DEPTHS),
+    min_size=32,
+    names=[registry.name("resnet-{depth}", where=lambda a: a["depth"] in DEPTHS),
            registry.name("resnet-{depth}-v1.5", stride_at="3x3",
-                         where=lambda a: a["depth"] in DEPTHS)],
-    models=[f"resnet-{d}" for d in DEPTHS] + [f"resnet-{d}-v1.5" for d in (50, 101, 152)],
+                         where=lambda a: a["depth"] in DEPTHS),
+           registry.name("resnet-{depth}-{shortcut}", patterns={"shortcut": "a|b|c"},
+                         convert={"shortcut": str.upper}, where=lambda a: a["depth"] in DEPTHS)],
+    models=[f"resnet-{d}" for d in DEPTHS] + [f"resnet-{d}-v1.5" for d in (50, 101, 152)]
+    + ["resnet-34-b", "resnet-34-c"],
     aliases={f"resnet{d}": f"resnet-{d}" for d in DEPTHS})
-def ResNet(depth: int = 50, shortcut: str = "B", stride_at: str = "1x1", *,
+def ResNet(depth: int = 50, shortcut: str | None = None, stride_at: str = "1x1", *,
            include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
            pooling=None, classes: int = 1000, classifier_activation="softmax",
            name: str | None = None) -> keras.Model:
@@ -88,8 +107,8 @@ def ResNet(depth: int = 50, shortcut: str = "B", stride_at: str = "1x1", *,
 
     Args:
         depth: weight layers on the deepest path (Table 1's column).
-        shortcut: ``"A"``, ``"B"`` or ``"C"``, the options of Sec. 3.3 (see the module
-            docstring).
+        shortcut: ``"A"``, ``"B"`` or ``"C"``, the options of Sec. 3.3; ``None`` (default)
+            is the paper's choice for the depth: A for 18/34, B for 50/101/152.
         stride_at: ``"1x1"`` (paper, default) or ``"3x3"`` (v1.5): which convolution of a
             downsampling bottleneck carries the stride 2.
         include_top, weights, input_tensor, input_shape, pooling, classes,
@@ -98,7 +117,7 @@ def ResNet(depth: int = 50, shortcut: str = "B", stride_at: str = "1x1", *,
     """
     check_choice("depth", depth, DEPTHS,
                  "ResNet depth must be one of Table 1's 18, 34, 50, 101, 152.")
-    check_choice("shortcut", shortcut, SHORTCUTS,
+    check_choice("shortcut", shortcut, (None, *SHORTCUTS),
                  "ResNet shortcut must be 'A' (zero-padding), 'B' (projections where the "
                  "dimensions increase) or 'C' (projections everywhere), Sec. 3.3.")
     check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
@@ -106,11 +125,13 @@ def ResNet(depth: int = 50, shortcut: str = "B", stride_at: str = "1x1", *,
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     blocks, bottleneck = DEPTHS[depth]
+    paper = default_shortcut(depth)
+    shortcut = shortcut or paper
     options = {"shortcut_option": shortcut}
     if bottleneck:
         options["stride_at"] = stride_at
     suffix = "_v1_5" if bottleneck and stride_at == "3x3" else ""
-    suffix += "" if shortcut == "B" else f"_{shortcut.lower()}"
+    suffix += "" if shortcut == paper else f"_{shortcut.lower()}"
     return imagenet_resnet(head, stage_specs(blocks),
                            bottleneck_block if bottleneck else basic_block,
                            f"resnet{depth}{suffix}", **options)

@@ -36,6 +36,13 @@ def parse_printed(printed: str) -> tuple[float, float]:
     return float(digits), 0.5 * 10.0 ** -decimals
 
 
+#: What sort of error a published number is: a sum or product miscomputed, a value copied
+#: from another row, a wrong rounding, a wrong unit, a typo (digits swapped, a misprint), or
+#: a figure that belongs to another network than the row names (which, when the paper
+#: describes that network, we build and match instead).
+DEVIATION_KINDS = ("arithmetic", "copied-row", "rounding", "unit", "typo", "other-network")
+
+
 @dataclasses.dataclass(frozen=True)
 class Deviation:
     """Why a published number is wrong, with evidence and (if computable) the right figure.
@@ -47,6 +54,12 @@ class Deviation:
     reason: str
     evidence: str
     corrected: str | None = None
+    kind: str = ""  # one of DEVIATION_KINDS: what sort of error the published number is
+
+    def __post_init__(self):
+        if self.kind and self.kind not in DEVIATION_KINDS:
+            raise ValueError(f"Deviation kind must be one of {DEVIATION_KINDS}. "
+                             f"Received: kind={self.kind!r}")
 
 
 @dataclasses.dataclass(frozen=True)
