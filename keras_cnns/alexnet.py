@@ -24,7 +24,7 @@ import keras
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_rate
 from keras_cnns.contract import Head, global_pooling
-from keras_cnns.layers import LocalResponseNormalization
+from keras_cnns.layers import LocalResponseNormalization, conv2d
 
 PAPER = ("Krizhevsky, Sutskever & Hinton, ImageNet Classification with Deep Convolutional "
          "Neural Networks, NIPS 2012")
@@ -62,9 +62,8 @@ def _features(x, layers, groups: int, pool_padding: dict):
             if isinstance(padding, int):
                 x = keras.layers.ZeroPadding2D(padding, name=f"{name}_pad")(x)
                 padding = "valid"
-            x = keras.layers.Conv2D(filters, kernel, strides=stride, padding=padding,
-                                    groups=layer_groups if groups == 2 else 1,
-                                    activation="relu", name=name)(x)
+            x = conv2d(filters, kernel, strides=stride, padding=padding,
+                       groups=layer_groups if groups == 2 else 1, activation="relu", name=name)(x)
     return x
 
 

@@ -65,6 +65,12 @@ class LayerProfile:
     macs: int
     other_ops: int
     activations: int  # output elements per image
+    #: Its class and the layer classes it derives from (``GroupedConv2D`` is a ``Conv2D``).
+    bases: tuple[str, ...] = ()
+
+    def is_a(self, *types: str) -> bool:
+        """Whether the layer is of one of ``types`` (class names, subclasses included)."""
+        return any(t == self.type or t in self.bases for t in types)
 
     @property
     def params(self) -> int:
@@ -124,9 +130,9 @@ class ModelProfile:
         return self.activations * self.batch_size * self.dtype_bytes
 
     def select(self, types: Sequence[str] | str) -> list[LayerProfile]:
-        """Leaf layers whose type name is one of ``types``."""
+        """Leaf layers of one of ``types`` (class names; subclasses included)."""
         types = (types,) if isinstance(types, str) else tuple(types)
-        return [layer for layer in self.layers if layer.type in types]
+        return [layer for layer in self.layers if layer.is_a(*types)]
 
     def table(self, tablefmt: str = "github", biases: bool = True) -> str:
         """A per-layer table (name, type, output, memory, params, MACs) and the totals."""
@@ -356,6 +362,8 @@ def _walk(model, prefix: str, repeats: int, out: list[LayerProfile]) -> None:
         shapes = calls[0][1]
         out.append(LayerProfile(
             name=f"{prefix}{layer.name}", type=type(layer).__name__,
+            bases=tuple(c.__name__ for c in type(layer).__mro__[1:]
+                        if issubclass(c, keras.layers.Layer)),
             output_shape=shapes[0] if len(shapes) == 1 else tuple(shapes),
             macs=macs * repeats, other_ops=other * repeats, activations=activations * repeats,
             **_classify_params(layer)))

@@ -43,7 +43,7 @@ HIDDEN_LAYERS = Metric("weight layers before the output layer",
                        lambda m: deepest(m.model) - 1)
 UNITS = Metric("outputs of the five conv layers (the 3 FC layers add 9,192 more)",
                lambda m: sum(layer.activations for layer in m.profile.layers
-                             if layer.type == "Conv2D"))
+                             if layer.is_a("Conv2D")))
 CONV_PARAMS = Metric("'throw away fully connected layers': all but the linear layer, no "
                      "auxiliary heads, weights and biases",
                      lambda m: sum(layer.params for layer in m.profile.layers

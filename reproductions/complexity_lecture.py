@@ -62,8 +62,8 @@ def _is_conv(layer) -> bool:
 
 def _total(kind: str, figure: str) -> Metric:
     """``figure`` summed over the ``kind`` layers of a measured model."""
-    return Metric(COUNTING, lambda m: sum(getattr(layer, figure) for layer in m.profile.layers
-                                          if layer.type == kind))
+    return Metric(COUNTING, lambda m: sum(getattr(layer, figure)
+                                          for layer in m.profile.select(kind)))
 
 
 #: The whole-network rows, computed from each column's measured model.
@@ -72,8 +72,7 @@ METRICS = {
                                lambda m: deepest(m.model, _is_conv)),
     "CONV # of Weights": _total("Conv2D", "weights"),
     "CONV # of MACs": _total("Conv2D", "macs"),
-    "# of FC layers": Metric("", lambda m: sum(layer.type == "Dense"
-                                               for layer in m.profile.layers)),
+    "# of FC layers": Metric("", lambda m: len(m.profile.select("Dense"))),
     "FC # of Weights": _total("Dense", "weights"),
     "FC # of MACs": _total("Dense", "macs"),
     "Total Weights": WEIGHTS.described(COUNTING),

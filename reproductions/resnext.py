@@ -200,7 +200,7 @@ def _template_layout(column: str, model, ours: dict) -> None:
 
 def _block_weights(stats, block: str = "conv2_block2") -> int:
     return sum(layer.weights for layer in stats.layers
-               if layer.name.startswith(f"{block}_") and layer.type == "Conv2D")
+               if layer.name.startswith(f"{block}_") and layer.is_a("Conv2D"))
 
 
 def _template_figures() -> dict:

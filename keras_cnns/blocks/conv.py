@@ -7,6 +7,7 @@ import dataclasses
 import keras
 
 from keras_cnns.arguments import check_choice, check_int
+from keras_cnns.layers.grouped_conv import conv2d
 
 __all__ = ["PRESETS", "ConvPreset", "batch_norm", "conv", "conv_norm_act", "norm_act"]
 
@@ -54,10 +55,9 @@ def conv(x, filters: int, kernel: int, *, name: str, strides: int = 1, groups: i
     """One ``Conv2D`` with the preset's initialiser (no bias by default: a BN follows)."""
     check_int("filters", filters)
     check_int("groups", groups)
-    return keras.layers.Conv2D(filters, kernel, strides=strides, padding=padding, groups=groups,
-                               dilation_rate=dilation, use_bias=use_bias, activation=activation,
-                               kernel_initializer=_preset(preset).kernel_initializer,
-                               name=name)(x)
+    return conv2d(filters, kernel, strides=strides, padding=padding, groups=groups,
+                  dilation_rate=dilation, use_bias=use_bias, activation=activation,
+                  kernel_initializer=_preset(preset).kernel_initializer, name=name)(x)
 
 
 def batch_norm(x, *, name: str, preset: str | ConvPreset = "keras"):

@@ -1,8 +1,10 @@
 """Layers the papers use that Keras does not ship; each carries its complexity-engine rule
 (a ``complexity(input_shapes, output_shapes)`` method) and is serialisable in ``.keras`` files."""
 
+from keras_cnns.layers.grouped_conv import GroupedConv2D, conv2d
 from keras_cnns.layers.normalization import LocalResponseNormalization
 from keras_cnns.layers.shortcuts import ZeroPadShortcut
 from keras_cnns.layers.stochastic_depth import StochasticDepth
 
-__all__ = ["LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut"]
+__all__ = ["GroupedConv2D", "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut",
+           "conv2d"]
