@@ -3,6 +3,7 @@
 
 from keras_cnns.layers.normalization import LocalResponseNormalization
 from keras_cnns.layers.shortcuts import ZeroPadShortcut
+from keras_cnns.layers.shuffle import ChannelShuffle
 from keras_cnns.layers.stochastic_depth import StochasticDepth
 
-__all__ = ["LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut"]
+__all__ = ["ChannelShuffle", "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut"]
