@@ -8,8 +8,8 @@ with the row's depthwise kernel (3x3 or 5x5), expansion size ("exp size"), outpu
 ("#out"), nonlinearity ("NL": ReLU or h-swish) and stride, and, where the row has "SE", a
 squeeze-and-excite module after the depthwise convolution (Fig. 4). Then the efficient last
 stage of Sec. 5.1 / Fig. 5: a 1x1 convolution (960 or 576) with BN and h-swish, global
-average pooling, a 1x1 convolution to 1280 without batch norm ("NBN") and with h-swish,
-dropout and the classifier.
+average pooling, a 1x1 convolution to 1280 (Small: 1024) without batch norm ("NBN") and
+with h-swish, dropout and the classifier.
 
 * h-swish (Sec. 5.2, Eq. 2): ``x * ReLU6(x + 3) / 6``; Keras' built-in ``"hard_swish"``
   activation computes exactly this (``x * hard_sigmoid(x)``, ``hard_sigmoid(x) =
@@ -31,19 +31,20 @@ Departures, named (each after the reference implementation TF-slim
 paper's figures describe):
 
 * MobileNetV3-Small's ``conv2d, 1x1`` row (576 channels) has no SE although Table 2 marks
-  it: with one, Small would have 3.10M parameters where Table 3 prints 2.9M, and the
-  reference code has none;
-* the last layer of Small is Table 2's 1280 (which gives Table 3's 2.9M and 2.4M
-  parameters); the reference code and keras.applications use 1024 (``last_channels=1024``),
-  and the minimalistic Small, defined only by the reference code, has its 1024;
+  it: with one, Small would have 2.70M parameters where Table 3 and Table 9 print 2.5M, and
+  the reference code and keras.applications have none;
+* the "conv2d 1x1, NBN" layer of Small is Table 2's 1024 (arXiv v5, as the reference code
+  and keras.applications); an earlier text of the paper printed 1280 there, with 66 MAdds
+  and 2.9M parameters for Small 1.0 in Table 3 (the reference README repeats 66 / 2.9M):
+  ``last_channels=1280`` builds that network (56.9M multiply-adds, 2.9M parameters);
 * under a multiplier the first convolution is ``make_divisible(16 * alpha)`` as in the
   reference code (8 at 0.5); keras.applications keeps 16 for every ``alpha`` (the two agree
   for 0.75 and above);
 * batch norm as the paper's training setup ("average decay of 0.99", epsilon 1e-3; preset
   ``"keras-default-bn"``; keras.applications uses momentum 0.999); convolutions have no bias
-  except the SE convolutions and the 1280 layer; "same" padding (keras.applications pads
+  except the SE convolutions and the NBN layer; "same" padding (keras.applications pads
   stride-2 depthwise layers explicitly, the same arithmetic);
-* the 1280 layer and the classifier are Dense layers on the pooled features (the reference
+* the NBN layer and the classifier are Dense layers on the pooled features (the reference
   code uses 1x1 convolutions on a 1x1 map: the same map).
 """
 
@@ -97,11 +98,8 @@ SMALL = _rows(
     (5, 576, 96, True, "HS", 1), (5, 576, 96, True, "HS", 1),
 )
 #: Per size: the rows, the first convolution, the last 1x1 convolution before pooling, the
-#: "conv2d 1x1, NBN" layer after it (1280 in Tables 1 and 2).
-SPECS = {"large": (LARGE, 16, 960, 1280), "small": (SMALL, 16, 576, 1280)}
-#: The reference implementation's (and keras.applications') last layer of MobileNetV3-Small,
-#: the only one of the minimalistic Small, which only the reference code defines.
-REFERENCE_SMALL_LAST = 1024
+#: "conv2d 1x1, NBN" layer after it (Table 1: 1280; Table 2: 1024).
+SPECS = {"large": (LARGE, 16, 960, 1280), "small": (SMALL, 16, 576, 1024)}
 #: The nonlinearities of the NL column.
 ACTIVATIONS = {"RE": "relu", "HS": "hard_swish"}
 #: SE bottleneck: 1/4 of the expansion channels (Sec. 5.3).
@@ -167,9 +165,9 @@ def _check_args(size, alpha, minimalistic, last_channels, dropout) -> None:
                          convert={"alpha": float}),
            registry.name("mobilenetv3-{size}-minimalistic-{alpha}", minimalistic=True,
                          patterns={"size": "large|small"}, convert={"alpha": float})],
-    models=["mobilenetv3-large-1.0", "mobilenetv3-large-0.75", "mobilenetv3-small-1.0",
-            "mobilenetv3-small-0.75", "mobilenetv3-large-minimalistic-1.0",
-            "mobilenetv3-small-minimalistic-1.0"],
+    models=[f"mobilenetv3-{size}-{alpha}" for size in SIZES
+            for alpha in ("1.0", "0.75", "1.25", "0.5", "0.35")]
+    + ["mobilenetv3-large-minimalistic-1.0", "mobilenetv3-small-minimalistic-1.0"],
     aliases={"mobilenetv3": "mobilenetv3-large-1.0", "mobilenet-v3": "mobilenetv3-large-1.0",
              "mobilenetv3-large": "mobilenetv3-large-1.0",
              "mobilenetv3-small": "mobilenetv3-small-1.0",
@@ -185,13 +183,14 @@ def MobileNetV3(size: str = "large", alpha: float = 1.0, minimalistic: bool = Fa
 
     Args:
         size: ``"large"`` or ``"small"``.
-        alpha: width multiplier in (0, 4]; the paper's ImageNet tables use 1.0 and 0.75
-            (Fig. 7: 0.35 to 1.25).
+        alpha: width multiplier in (0, 4]; the paper's Table 3 uses 1.0 and 0.75, its
+            Fig. 7 and Table 9 0.35, 0.5, 0.75, 1.0 and 1.25.
         minimalistic: the reference implementation's minimalistic model (no SE, h-swish or
             5x5 convolutions).
-        last_channels: channels of the last layer ("conv2d 1x1, NBN"); ``None`` is 1280
-            (Tables 1 and 2), 1024 for the minimalistic Small (reference code); 1024 gives
-            the reference / keras.applications MobileNetV3-Small. Scaled for ``alpha > 1``.
+        last_channels: channels of the last layer ("conv2d 1x1, NBN"); ``None`` is Table
+            1's 1280 for Large and Table 2's 1024 for Small (as the reference code and
+            keras.applications); 1280 for Small is an earlier text's Table 2. Scaled for
+            ``alpha > 1``.
         dropout: dropout rate before the classifier (the paper: "dropout of 0.8", the keep
             probability).
         include_top, weights, input_tensor, input_shape, pooling, classes,
@@ -204,8 +203,6 @@ def MobileNetV3(size: str = "large", alpha: float = 1.0, minimalistic: bool = Fa
     rows, first, last, top = SPECS[size]
     if last_channels is not None:
         top = last_channels
-    elif minimalistic and size == "small":
-        top = REFERENCE_SMALL_LAST
     act = "relu" if minimalistic else "hard_swish"
     x = conv_norm_act(x, make_divisible(first * alpha), 3, strides=2, name="conv1",
                       conv_name="conv1", preset=PRESET, activation=act)

@@ -1,7 +1,13 @@
 """MobileNetV3 (Howard et al. 2019): Tables 1 and 2 (the Large and Small layouts, regenerated
 from the built models), Table 3 (multiply-adds and parameters of Large and Small at each
-multiplier, and of the MobileNetV2 rows), and the reference implementation's README table,
-which adds the minimalistic models.
+multiplier, and of the MobileNetV2 rows), Table 9 of Appendix A (multiply-adds and parameters
+of Large and Small at every multiplier and resolution), and the reference implementation's
+README table, which adds the minimalistic models.
+
+Version: arXiv:1905.02244v5 (the version with Appendix A). An earlier text of the paper
+printed 1280 for Small's "conv2d 1x1, NBN" layer in Table 2 and 66 MAdds / 2.9M (1.0) and
+2.4M (0.75) for Small in Table 3; v5 prints 1024 and 56 / 2.5M / 2.0M, which our default Small
+(and keras.applications) reproduce. The reference README kept the earlier figures (below).
 
 Conventions: multiply-adds of the conv and fc layers (batch norm folded, biases not counted;
 the SE gating products and h-swish are not multiply-adds); parameters are weights and biases
@@ -14,7 +20,7 @@ from __future__ import annotations
 import keras
 
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
-from reproductions.measure import measure
+from reproductions.measure import Metric, measure
 from reproductions.mobilenetv2 import MADDS, PARAMS, one_unit
 
 KEY = "mobilenetv3"
@@ -38,8 +44,14 @@ TOP1_REASON = ("the MobileNet papers and their reference README differ by up to 
                "74.7 vs 75.0; V3-Small 1.0: 67.4 vs 67.5)")
 
 
-def _one_unit(printed: str) -> dict:
-    return one_unit(printed, MIXED)
+T9_MIXED = ("Table 9 neither rounds nor truncates consistently against the exact counts "
+            "(large 0.35: 39.47 -> 40, small 0.35: 12.82 -> 12, small 256: 73.18 -> 74; "
+            "large 0.5: 2.68M -> 2.6, large 0.35: 2.12M -> 2.2, while 216.59 -> 217 and "
+            "154.56 -> 155 are rounded): one unit of the last printed digit")
+
+
+def _one_unit(printed: str, reason: str = MIXED) -> dict:
+    return one_unit(printed, reason)
 
 
 # --------------------------------------------------------------------------- Tables 1-2
@@ -81,7 +93,7 @@ _SMALL = [
     ((7, 96), "bneck, 5x5", "576", "96", "✓", "HS", "1"),
     ((7, 96), "conv2d, 1x1", "-", "576", "✓", "HS", "1"),
     ((7, 576), "pool, 7x7", "-", "-", "-", "-", "1"),
-    ((1, 576), "conv2d 1x1, NBN", "-", "1280", "-", "HS", "1"),
+    ((1, 576), "conv2d 1x1, NBN", "-", "1024", "-", "HS", "1"),
 ]
 LAYOUTS = {"table1": ("mobilenetv3-large-1.0", T1, _LARGE),
            "table2": ("mobilenetv3-small-1.0", T2, _SMALL)}
@@ -166,8 +178,8 @@ def _layout(table_id: str):
                         tablefmt="github")
         note = {"table1": "",
                 "table2": (" Table 2 marks SE on the `conv2d, 1x1` (576) row; ours, like the "
-                           "reference code, has none: with it Small would have 3.10M "
-                           "parameters, not Table 3's 2.9M.")}[table_id]
+                           "reference code and keras.applications, has none: with it Small "
+                           "would have 2.70M parameters, not Table 3's 2.5M.")}[table_id]
         return ours, (f"Regenerated from `keras_cnns.create_model({name!r})`, with the SE and "
                       f"NL columns (checked in `tests/test_mobilenet_v3.py`).{note}\n\n"
                       + text)
@@ -182,24 +194,31 @@ _TABLE3 = [
     ("V3-Large 1.0", "mobilenetv3-large-1.0", "75.2", "219", "5.4M"),
     ("V3-Large 0.75", "mobilenetv3-large-0.75", "73.3", "155", "4.0M"),
     ("V2 1.0", "mobilenetv2-1.0-224", "72.0", "300", "3.4M"),
-    ("V3-Small 1.0", "mobilenetv3-small-1.0", "67.4", "66", "2.9M"),
-    ("V3-Small 0.75", "mobilenetv3-small-0.75", "65.4", "44", "2.4M"),
+    ("V3-Small 1.0", "mobilenetv3-small-1.0", "67.4", "56", "2.5M"),
+    ("V3-Small 0.75", "mobilenetv3-small-0.75", "65.4", "44", "2.0M"),
     ("V2 0.35", "mobilenetv2-0.35-224", "60.8", "59.2", "1.6M"),
 ]
 NOT_BUILT = ("MnasNet-A1 (75.2, 315 MAdds, 3.9M), Proxyless (74.6, 320, 4.0M) and "
              "Mnas-small (64.9, 65.1, 1.9M)")
 
-_LARGE_EVIDENCE = ("the reference README prints 217 MACs for the released Large 1.0 "
-                   "checkpoint; keras.applications.MobileNetV3Large (the converted "
-                   "checkpoints) and ours count 216,589,760")
-_SMALL_EVIDENCE = ("keras.applications.MobileNetV3Small (the reference network, last layer "
-                   "1024) counts 56.51M, ours with Table 2's 1280 56.91M; Table 2's SE on "
-                   "the last 1x1 convolution would add 0.17M; the same paper's Small 0.75 "
-                   "(44) and parameters (2.9M, 2.4M) do follow from Table 2's network, and no "
-                   "documented variant reaches 66")
+_LARGE_EVIDENCE = ("the same paper's Table 9 (Appendix A) prints 217 for 'large 224/1.0', as "
+                   "the reference README does for the released Large 1.0 checkpoint; "
+                   "keras.applications.MobileNetV3Large (the converted checkpoints) and ours "
+                   "count 216,589,760")
+_SMALL_EVIDENCE = ("2.9M and 2.4M are the parameters of Small with the earlier text's 1280-"
+                   "channel NBN layer (ours with last_channels=1280: 2.93M at 1.0, 2.40M "
+                   "at 0.75); the paper's v5 corrected Table 2 to 1024 and Table 3 to "
+                   "2.5M / 2.0M (Table 9: 2.5 / 2.0), which keras.applications.MobileNetV3Small "
+                   "(the converted released checkpoints, 1024 channels) and ours give: "
+                   "2.53M / 2.03M")
+_SMALL_MADDS_EVIDENCE = ("v5's Table 3 prints 56 and its Table 9 57 for Small 1.0; ours and "
+                         "keras.applications.MobileNetV3Small count 56.51M; the earlier "
+                         "1280-channel Small counts 56.91M and Table 2's SE on the last 1x1 "
+                         "convolution would add 0.17M: no documented variant reaches 66")
 _MINIMAL_EVIDENCE = ("the reference code's V3_SMALL_MINIMALISTIC counts 52.29M (ours equals "
-                     "keras.applications' minimalistic Small); 65 is within 1 of the "
-                     "non-minimalistic Small's printed 66, itself not reproducible")
+                     "keras.applications' minimalistic Small, whose parameters, 2.0M, agree "
+                     "with the README); 65 is within 1 of the README's 66 for the "
+                     "non-minimalistic Small, itself the earlier text's figure")
 
 
 def _deviation(reason: str, evidence: str, corrected: str) -> Deviation:
@@ -209,8 +228,6 @@ def _deviation(reason: str, evidence: str, corrected: str) -> Deviation:
 _MADDS_DEVIATIONS = {
     "V3-Large 1.0": _deviation("219 is not the count of the Table 1 network", _LARGE_EVIDENCE,
                                "217"),
-    "V3-Small 1.0": _deviation("66 is not the count of the Table 2 network", _SMALL_EVIDENCE,
-                               "57"),
 }
 
 
@@ -240,9 +257,15 @@ _README = [
     ("Small minimalistic (float)", "mobilenetv3-small-minimalistic-1.0", "65", "2.0"),
 ]
 _README_DEVIATIONS = {
-    "Small dm=1 (float)": _deviation("the README repeats the paper's 66 for Small",
-                                     _SMALL_EVIDENCE, "57"),
-    "Small minimalistic (float)": _deviation(
+    ("Small dm=1 (float)", "MACs (M)"): _deviation(
+        "the README repeats the earlier text's 66 for Small", _SMALL_MADDS_EVIDENCE, "56.5"),
+    ("Small dm=1 (float)", "Params (M)"): _deviation(
+        "the README repeats the earlier text's 2.9M, the count of a 1280-channel Small",
+        _SMALL_EVIDENCE, "2.5"),
+    ("Small dm=0.75 (float)", "Params (M)"): _deviation(
+        "the README repeats the earlier text's 2.4M, the count of a 1280-channel Small",
+        _SMALL_EVIDENCE, "2.0"),
+    ("Small minimalistic (float)", "MACs (M)"): _deviation(
         "65 is not the count of the reference code's minimalistic Small", _MINIMAL_EVIDENCE,
         "52"),
 }
@@ -252,9 +275,11 @@ def _readme_cells() -> list[Published]:
     cells = []
     for row, model, macs, params in _README:
         cells += [Published(README, row, "MACs (M)", macs, "M", model=model, metric=MADDS,
-                            deviation=_README_DEVIATIONS.get(row), **_one_unit(macs)),
+                            deviation=_README_DEVIATIONS.get((row, "MACs (M)")),
+                            **_one_unit(macs)),
                   Published(README, row, "Params (M)", params, "M", model=model,
-                            metric=PARAMS, **_one_unit(params))]
+                            metric=PARAMS, deviation=_README_DEVIATIONS.get((row, "Params (M)")),
+                            **_one_unit(params))]
     return cells
 
 
@@ -265,20 +290,81 @@ def _counts_details() -> str:
         stats = measure(name).profile
         lines.append(f"| `{name}` | {stats.macs:,} | {stats.weights + stats.total('biases'):,} "
                      f"| {stats.total('trainable'):,} |")
-    small = _reference_small()
-    lines.append(f"| `MobileNetV3Small(last_channels=1024)` (reference, keras.applications) "
-                 f"| {small.macs:,} | {small.weights + small.total('biases'):,} | "
-                 f"{small.total('trainable'):,} |")
+    for alpha in (1.0, 0.75):
+        small = _earlier_small(alpha)
+        lines.append(f"| `MobileNetV3Small(alpha={alpha}, last_channels=1280)` (the earlier "
+                     f"text's Table 2) | {small.macs:,} | "
+                     f"{small.weights + small.total('biases'):,} | "
+                     f"{small.total('trainable'):,} |")
     return ("Exact counts (not built: " + NOT_BUILT + "):\n\n| model | multiply-adds | weights + "
             "biases | trainable |\n|---|---|---|---|\n" + "\n".join(lines))
 
 
-def _reference_small():
+def _earlier_small(alpha: float):
     import keras_cnns
 
     with keras.StatelessScope():
-        model = keras_cnns.MobileNetV3Small(last_channels=1024)
+        model = keras_cnns.MobileNetV3Small(alpha=alpha, last_channels=1280)
     return keras_cnns.profile(model)
+
+
+# --------------------------------------------------------------------------- Table 9
+
+T9 = (f"{_SRC}, Appendix A, Table 9 'Floating point performance for Large and Small V3 "
+      "models' (multiplier and resolution grid)")
+#: Table 9 as printed: size, resolution, multiplier, Madds (M), Params (M).
+_TABLE9 = [
+    ("large", 224, "1.25", "356", "7.5"), ("large", 224, "1.0", "217", "5.4"),
+    ("large", 224, "0.75", "155", "4.0"), ("large", 224, "0.5", "69", "2.6"),
+    ("large", 224, "0.35", "40", "2.2"), ("large", 256, "1.0", "282", "5.4"),
+    ("large", 192, "1.0", "160", "5.4"), ("large", 160, "1.0", "112", "5.4"),
+    ("large", 128, "1.0", "73", "5.4"), ("large", 96, "1.0", "43", "5.4"),
+    ("small", 224, "1.25", "91", "3.6"), ("small", 224, "1.0", "57", "2.5"),
+    ("small", 224, "0.75", "44", "2.0"), ("small", 224, "0.5", "21", "1.6"),
+    ("small", 224, "0.35", "12", "1.4"), ("small", 256, "1.0", "74", "2.5"),
+    ("small", 160, "1.0", "30", "2.5"), ("small", 128, "1.0", "20", "2.5"),
+    ("small", 96, "1.0", "12", "2.5"),
+]
+_T9_LARGE_125 = _deviation(
+    "7.5M is Large 1.25 with its NBN layer left at 1280, not the multiplier rule the same "
+    "table's Small 1.25 follows",
+    "ours with the NBN layer at 1280 (MobileNetV3Large(alpha=1.25, last_channels=1024), "
+    "scaled to 1280): 7.52M; but the reference code (TF-slim mobilenet.py, "
+    "finegrain_classification_mode keeps the last layer only for depth_multiplier < 1) and "
+    "keras.applications scale it above 1 (1600: 8.23M), and Table 9's own Small 1.25 (3.6M, "
+    "91 MAdds) needs the scaled layer (unscaled: 3.19M)", "8.2")
+
+
+def at_resolution(metric: Metric, resolution: int) -> Metric:
+    """``metric`` of the model built at ``resolution`` x ``resolution`` (Table 9's rows)."""
+    return Metric(f"{metric.text}, at {resolution}x{resolution}",
+                  lambda m: metric(measure(m.name, input_shape=(resolution, resolution, 3))))
+
+
+def _table9_cells() -> list[Published]:
+    cells = []
+    for size, resolution, alpha, madds, params in _TABLE9:
+        row, model = f"{size} {resolution}/{alpha}", f"mobilenetv3-{size}-{alpha}"
+        cells += [Published(T9, row, "Madds (M)", madds, "M", model=model,
+                            metric=at_resolution(MADDS, resolution),
+                            **_one_unit(madds, T9_MIXED)),
+                  Published(T9, row, "Params (M)", params, "M", model=model,
+                            metric=at_resolution(PARAMS, resolution),
+                            **_one_unit(params, T9_MIXED),
+                            deviation=_T9_LARGE_125 if row == "large 224/1.25" else None)]
+    return cells
+
+
+def _table9_details() -> str:
+    lines = []
+    for size, resolution, alpha, madds, params in _TABLE9:
+        stats = measure(f"mobilenetv3-{size}-{alpha}",
+                        input_shape=(resolution, resolution, 3)).profile
+        lines.append(f"| {size} {resolution}/{alpha} | {madds} | {stats.macs / 1e6:.2f} | "
+                     f"{params} | {(stats.weights + stats.total('biases')) / 1e6:.3f} |")
+    return ("Our exact counts (the table rounds most figures and truncates some, one unit of "
+            "the last digit):\n\n| network | printed Madds | ours (M) | printed params | ours "
+            "(M) |\n|---|---|---|---|---|\n" + "\n".join(lines))
 
 
 TABLES = [
@@ -288,6 +374,8 @@ TABLES = [
               _layout("table2")),
     TableSpec("table3", "Table 3: ImageNet (MAdds, parameters)", T3, _table3_cells(),
               details=_counts_details),
+    TableSpec("table9", "Table 9: multipliers and resolutions (Appendix A)", T9,
+              _table9_cells(), details=_table9_details),
     TableSpec("readme", "Reference README: MobileNetV3 checkpoints, minimalistic included",
               README, _readme_cells()),
 ]

@@ -62,20 +62,19 @@ def test_minimalistic_drops_se_h_swish_and_5x5():
             if isinstance(layer, keras.layers.DepthwiseConv2D)} == {(3, 3)}
 
 
-def test_small_last_layer_is_table2s_1280_and_the_reference_1024_on_request():
+def test_small_last_layer_is_table2s_1024_and_the_earlier_1280_on_request():
     with keras.StatelessScope():
         paper = keras_cnns.MobileNetV3Small()
-        reference = keras_cnns.MobileNetV3Small(last_channels=1024)
+        earlier = keras_cnns.MobileNetV3Small(last_channels=1280)
         minimal = keras_cnns.MobileNetV3Small(minimalistic=True)
-    assert paper.get_layer("conv_head").units == 1280
-    assert reference.get_layer("conv_head").units == minimal.get_layer("conv_head").units == 1024
-    assert reference.count_params() == 2_554_968  # keras.applications.MobileNetV3Small's count
+    assert paper.get_layer("conv_head").units == minimal.get_layer("conv_head").units == 1024
+    assert earlier.get_layer("conv_head").units == 1280
+    assert paper.count_params() == 2_554_968  # keras.applications.MobileNetV3Small's count
 
 
 @pytest.mark.parametrize("builder, kwargs, ours_kwargs", [
     (keras.applications.MobileNetV3Large, {}, {}),
-    (keras.applications.MobileNetV3Large, {"alpha": 0.75}, {"alpha": 0.75}),
-    (keras.applications.MobileNetV3Small, {}, {"last_channels": 1024}),
+    (keras.applications.MobileNetV3Small, {"alpha": 0.75}, {"alpha": 0.75}),
     (keras.applications.MobileNetV3Small, {"minimalistic": True}, {"minimalistic": True}),
 ])
 def test_equal_outputs_to_keras_applications_after_copying_weights(builder, kwargs,
