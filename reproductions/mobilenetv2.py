@@ -19,6 +19,7 @@ import re
 
 import keras
 
+from reproductions import spreads
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import MACS, WEIGHTS_AND_BIASES, measure
 
@@ -42,10 +43,6 @@ TRUNCATED = ("the authors truncate: every one of the reference README's 22 MACs 
              "the floor of the count (153.94 -> 153, 71.70 -> 71, 18.89 -> 18; rounding would "
              "miss 8 of them), and Sec. 4 and Table 4 print its 3.47M parameters as 3.4M; one "
              "unit of the last printed digit")
-#: Accuracy spread: the paper against the reference release of the same checkpoints.
-TOP1_SPREAD = 0.3
-TOP1_REASON = ("the paper and the reference README differ by up to 0.3 points for the same "
-               "released models (1.0-224: 72.0 vs 71.8; 1.4-224: 74.7 vs 75.0)")
 
 # --------------------------------------------------------------------------- Table 2
 
@@ -348,9 +345,8 @@ def _table4_cells() -> list[Published]:
     cells = []
     for row, model, top1, params, madds in _TABLE4:
         cells += [
-            Published(T4, row, "Top 1", top1, "%", kind="accuracy", rounding="tolerance",
-                      tolerance=TOP1_SPREAD, tolerance_reason=TOP1_REASON,
-                      convention=f"ImageNet top-1 of {model}"),
+            spreads.accuracy(T4, row, "Top 1", top1, spreads.IMAGENET_SMALL, model=model,
+                             convention=f"ImageNet top-1 accuracy of {model}"),
             Published(T4, row, "Params", params, "M", model=model, metric=PARAMS,
                       deviation=_TABLE4_DEVIATIONS.get((row, "Params")), **one_unit(params)),
             Published(T4, row, "MAdds", madds, "M", model=model, metric=MADDS,

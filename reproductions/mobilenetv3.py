@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import keras
 
+from reproductions import spreads
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import Metric, measure
 from reproductions.mobilenetv2 import MADDS, PARAMS, one_unit
@@ -38,11 +39,6 @@ MIXED = ("the table truncates some figures and rounds others: its MobileNetV2 ro
          "3.4M, 1.66M -> 1.6M; Sandler et al.'s reference README floors all 22 of its MACs), "
          "the MobileNetV3 rows rounded (154.56 -> 155, 3.97M -> 4.0M) except Large's 5.45M -> "
          "5.4M; one unit of the last printed digit")
-TOP1_SPREAD = 0.3
-TOP1_REASON = ("the MobileNet papers and their reference README differ by up to 0.3 points "
-               "for the same released models (MobileNetV2 1.0-224: 72.0 vs 71.8, 1.4-224: "
-               "74.7 vs 75.0; V3-Small 1.0: 67.4 vs 67.5)")
-
 
 T9_MIXED = ("Table 9 neither rounds nor truncates consistently against the exact counts "
             "(large 0.35: 39.47 -> 40, small 0.35: 12.82 -> 12, small 256: 73.18 -> 74; "
@@ -235,9 +231,8 @@ def _table3_cells() -> list[Published]:
     cells = []
     for row, model, top1, madds, params in _TABLE3:
         cells += [
-            Published(T3, row, "Top-1", top1, "%", kind="accuracy", rounding="tolerance",
-                      tolerance=TOP1_SPREAD, tolerance_reason=TOP1_REASON,
-                      convention=f"ImageNet top-1 of {model}"),
+            spreads.accuracy(T3, row, "Top-1", top1, spreads.IMAGENET_SMALL, model=model,
+                             convention=f"ImageNet top-1 accuracy of {model}"),
             Published(T3, row, "MAdds", madds, "M", model=model, metric=MADDS,
                       deviation=_MADDS_DEVIATIONS.get(row), **_one_unit(madds)),
             Published(T3, row, "Params", params, "M", model=model, metric=PARAMS,
@@ -312,18 +307,18 @@ def _earlier_small(alpha: float):
 
 T9 = (f"{_SRC}, Appendix A, Table 9 'Floating point performance for Large and Small V3 "
       "models' (multiplier and resolution grid)")
-#: Table 9 as printed: size, resolution, multiplier, Madds (M), Params (M).
+#: Table 9 as printed: size, resolution, multiplier, Madds (M), Params (M), Accuracy.
 _TABLE9 = [
-    ("large", 224, "1.25", "356", "7.5"), ("large", 224, "1.0", "217", "5.4"),
-    ("large", 224, "0.75", "155", "4.0"), ("large", 224, "0.5", "69", "2.6"),
-    ("large", 224, "0.35", "40", "2.2"), ("large", 256, "1.0", "282", "5.4"),
-    ("large", 192, "1.0", "160", "5.4"), ("large", 160, "1.0", "112", "5.4"),
-    ("large", 128, "1.0", "73", "5.4"), ("large", 96, "1.0", "43", "5.4"),
-    ("small", 224, "1.25", "91", "3.6"), ("small", 224, "1.0", "57", "2.5"),
-    ("small", 224, "0.75", "44", "2.0"), ("small", 224, "0.5", "21", "1.6"),
-    ("small", 224, "0.35", "12", "1.4"), ("small", 256, "1.0", "74", "2.5"),
-    ("small", 160, "1.0", "30", "2.5"), ("small", 128, "1.0", "20", "2.5"),
-    ("small", 96, "1.0", "12", "2.5"),
+    ("large", 224, "1.25", "356", "7.5", "76.6"), ("large", 224, "1.0", "217", "5.4", "75.2"),
+    ("large", 224, "0.75", "155", "4.0", "73.3"), ("large", 224, "0.5", "69", "2.6", "68.8"),
+    ("large", 224, "0.35", "40", "2.2", "64.2"), ("large", 256, "1.0", "282", "5.4", "76.0"),
+    ("large", 192, "1.0", "160", "5.4", "73.7"), ("large", 160, "1.0", "112", "5.4", "71.7"),
+    ("large", 128, "1.0", "73", "5.4", "68.4"), ("large", 96, "1.0", "43", "5.4", "63.3"),
+    ("small", 224, "1.25", "91", "3.6", "70.4"), ("small", 224, "1.0", "57", "2.5", "67.5"),
+    ("small", 224, "0.75", "44", "2.0", "65.4"), ("small", 224, "0.5", "21", "1.6", "58.0"),
+    ("small", 224, "0.35", "12", "1.4", "49.8"), ("small", 256, "1.0", "74", "2.5", "68.5"),
+    ("small", 160, "1.0", "30", "2.5", "62.8"), ("small", 128, "1.0", "20", "2.5", "57.3"),
+    ("small", 96, "1.0", "12", "2.5", "51.7"),
 ]
 _T9_LARGE_125 = _deviation(
     "7.5M is Large 1.25 with its NBN layer left at 1280, not the multiplier rule the same "
@@ -343,9 +338,12 @@ def at_resolution(metric: Metric, resolution: int) -> Metric:
 
 def _table9_cells() -> list[Published]:
     cells = []
-    for size, resolution, alpha, madds, params in _TABLE9:
+    for size, resolution, alpha, madds, params, top1 in _TABLE9:
         row, model = f"{size} {resolution}/{alpha}", f"mobilenetv3-{size}-{alpha}"
-        cells += [Published(T9, row, "Madds (M)", madds, "M", model=model,
+        cells += [spreads.accuracy(T9, row, "Accuracy", top1, spreads.IMAGENET_SMALL,
+                                   model=model, convention=f"ImageNet top-1 accuracy of "
+                                   f"{model} at {resolution}x{resolution}"),
+                  Published(T9, row, "Madds (M)", madds, "M", model=model,
                             metric=at_resolution(MADDS, resolution),
                             **_one_unit(madds, T9_MIXED)),
                   Published(T9, row, "Params (M)", params, "M", model=model,
@@ -357,7 +355,7 @@ def _table9_cells() -> list[Published]:
 
 def _table9_details() -> str:
     lines = []
-    for size, resolution, alpha, madds, params in _TABLE9:
+    for size, resolution, alpha, madds, params, _ in _TABLE9:
         stats = measure(f"mobilenetv3-{size}-{alpha}",
                         input_shape=(resolution, resolution, 3)).profile
         lines.append(f"| {size} {resolution}/{alpha} | {madds} | {stats.macs / 1e6:.2f} | "

@@ -15,6 +15,7 @@ half of the blocks in Stage 2-4", with widths the paper does not give).
 
 from __future__ import annotations
 
+from reproductions import spreads
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import MACS, Metric, measure
 
@@ -44,11 +45,6 @@ CONV_FLOPS = Metric("multiply-adds of the conv layers, the fc layer not counted 
 BUDGET_REASON = ("Table 2 prints one complexity per row for every g, the budget of Sec. 3.3 "
                  "('roughly unchanged (~140 MFLOPs)'), which Table 1's own 1x models meet "
                  "within 5% (133 to 143M)")
-ERROR_SPREAD = 0.5
-ERROR_REASON = ("the authors' release of the same configurations differs from the paper by up "
-                "to 0.5 points (1x g=3: 32.6 vs 32.2; 2x g=3: 26.3 vs 25.9; 0.5x g=3: 43.2 "
-                "vs 42.7; MobileNet's 29.4 is 70.6% top-1, its release 70.9%)")
-
 
 def _model(scale: str, g: int) -> str:
     return f"shufflenet-{scale}x-g{g}"
@@ -188,10 +184,10 @@ def _table2_cells() -> list[Published]:
                                    rounding="tolerance", tolerance=round(0.05 * value, 2),
                                    tolerance_reason=BUDGET_REASON,
                                    deviation=_table2_deviation(scale, g)))
-            cells.append(Published(T2, row, f"error, g = {g}", error, "%", kind="accuracy",
-                                   rounding="tolerance", tolerance=ERROR_SPREAD,
-                                   tolerance_reason=ERROR_REASON,
-                                   convention=f"ImageNet top-1 error of {_model(scale, g)}"))
+            cells.append(spreads.accuracy(T2, row, f"error, g = {g}", error,
+                                          spreads.IMAGENET_SMALL, model=_model(scale, g),
+                                          convention=f"ImageNet top-1 error of "
+                                                     f"{_model(scale, g)}"))
     return cells
 
 
@@ -239,10 +235,8 @@ def _table5_cells() -> list[Published]:
     for row, model, flops, error in _TABLE5:
         cells += [Published(T5, row, "Complexity (MFLOPs)", flops, "M", model=model,
                             metric=MFLOPS, deviation=_TABLE5_DEVIATIONS.get(row)),
-                  Published(T5, row, "Cls err. (%)", error, "%", kind="accuracy",
-                            rounding="tolerance", tolerance=ERROR_SPREAD,
-                            tolerance_reason=ERROR_REASON,
-                            convention=f"ImageNet top-1 error of {model}")]
+                  spreads.accuracy(T5, row, "Cls err. (%)", error, spreads.IMAGENET_SMALL,
+                                   model=model, convention=f"ImageNet top-1 error of {model}")]
     return cells
 
 
