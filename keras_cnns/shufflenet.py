@@ -47,7 +47,7 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_bool, check_choice, check_number
+from keras_cnns.arguments import check_bool, check_choice, check_number, fail
 from keras_cnns.blocks import StageSpec, batch_norm, conv, conv_norm_act, run_stages
 from keras_cnns.contract import Head
 from keras_cnns.layers import ChannelShuffle
@@ -131,6 +131,10 @@ def _check_args(g, scale, shuffle) -> None:
     check_number("scale", scale, 0.0, MAX_SCALE, low_open=True,
                  rule=f"ShuffleNet's scale factor s must be in (0, {MAX_SCALE:g}] (Sec. 3.3).")
     check_bool("shuffle", shuffle)
+    if stage_channels(g, scale)[0] <= first_conv_channels(g, scale):
+        fail(f"ShuffleNet's scale factor s is too small for g={g}: Stage 2 must have more "
+             "output channels than Conv1 (its first unit concatenates its input, Fig. 2c).",
+             "scale", scale)
 
 
 @registry.register(

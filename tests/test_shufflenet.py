@@ -81,6 +81,7 @@ def test_no_shuffle_ablation_removes_only_the_shuffle():
     (dict(g=5), r"1, 2, 3, 4, 8 .*Received: g=5"),
     (dict(scale=0), r"Received: scale=0"),
     (dict(shuffle="yes"), r"Received: shuffle='yes'"),
+    (dict(g=8, scale=0.02), r"too small for g=8.*Received: scale=0.02"),
 ])
 def test_bad_arguments_state_the_rule(kwargs, message):
     with pytest.raises(ValueError, match=message):
