@@ -189,8 +189,9 @@ _SHUFFLENET_EVIDENCE = ("the printed widths 400/800/1600 are Table 1's g = 2 col
 
 
 def _v2_deviation(corrected: str) -> Deviation:
-    return Deviation("MobileNetV2's 56, 28 and 14 rows print the channels of the next "
-                     "resolution", _V2_EVIDENCE, corrected=corrected, kind="copied-row")
+    return Deviation("MobileNetV2's 56, 28 and 14 rows print the output width of the stride-2 "
+                     "sequence whose input is at that resolution (a tensor that exists only at "
+                     "half of it)", _V2_EVIDENCE, corrected=corrected, kind="misread")
 
 
 def _shufflenet_deviation(corrected: str) -> Deviation:
