@@ -11,7 +11,8 @@ stage outputs; ``keras_cnns.profile`` counts parameters, multiply-adds and activ
 from keras_cnns.registry import create_model, list_models, model_info  # noqa: I001
 from keras_cnns.complexity import profile
 from keras_cnns.features import feature_extractor
-from keras_cnns.layers import LocalResponseNormalization, StochasticDepth, ZeroPadShortcut
+from keras_cnns.layers import (ChannelShuffle, LocalResponseNormalization, StochasticDepth,
+                               ZeroPadShortcut)
 from keras_cnns.blocks import squeeze_excite
 
 # Families, in the order their names are resolved (each module registers itself).
@@ -29,6 +30,9 @@ from keras_cnns.densenet import (DenseNet, DenseNet121, DenseNet161, DenseNet169
 from keras_cnns.resnext import ResNeXt, ResNeXt50, ResNeXt101, ResNeXtCIFAR
 from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50
 from keras_cnns.mobilenet import MobileNet
+from keras_cnns.mobilenet_v2 import MobileNetV2
+from keras_cnns.mobilenet_v3 import MobileNetV3, MobileNetV3Large, MobileNetV3Small
+from keras_cnns.shufflenet import ShuffleNet
 from keras_cnns.tiny_nets import TinyCNN
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
@@ -36,7 +40,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "create_model", "list_models", "model_info", "feature_extractor", "profile",
-    "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut", "squeeze_excite",
+    "ChannelShuffle", "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut",
+    "squeeze_excite",
     "VGG", "VGG11", "VGG13", "VGG16", "VGG19",
     "LeNet5", "AlexNet", "ZFNet", "GoogLeNet",
     "ResNet", "ResNet18", "ResNet34", "ResNet50", "ResNet101", "ResNet152",
@@ -45,6 +50,7 @@ __all__ = [
     "DenseNet264", "DenseNet161",
     "ResNeXt", "ResNeXt50", "ResNeXt101", "ResNeXtCIFAR",
     "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50",
-    "MobileNet", "TinyCNN",
+    "MobileNet", "MobileNetV2", "MobileNetV3", "MobileNetV3Large", "MobileNetV3Small",
+    "ShuffleNet", "TinyCNN",
     "training",
 ]

@@ -23,6 +23,9 @@ PAPERS = {
     "stochastic-depth": "reproductions.stochastic_depth",
     "resnext": "reproductions.resnext",
     "senet": "reproductions.senet",
+    "mobilenetv2": "reproductions.mobilenetv2",
+    "mobilenetv3": "reproductions.mobilenetv3",
+    "shufflenet": "reproductions.shufflenet",
 }
 
 

@@ -33,6 +33,9 @@ PRESETS = {
     "keras-default-bn": ConvPreset(1e-3, 0.99, "glorot_uniform",
                                    "Keras' BatchNormalization defaults (keras.applications "
                                    "MobileNet)"),
+    "slim-mobilenet": ConvPreset(1e-3, 0.997, "glorot_uniform",
+                                 "TF-slim nets/mobilenet training_scope (MobileNetV2): batch "
+                                 "norm decay 0.997, epsilon 1e-3; Keras' default initialiser"),
     "torch": ConvPreset(1e-5, 0.9, "he_normal",
                         "the authors' Torch code (fb.resnet.torch, wide-residual-networks): "
                         "BN epsilon 1e-5, momentum 0.1, He-normal convolutions"),

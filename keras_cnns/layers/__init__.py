@@ -4,7 +4,8 @@
 from keras_cnns.layers.grouped_conv import GroupedConv2D, conv2d
 from keras_cnns.layers.normalization import LocalResponseNormalization
 from keras_cnns.layers.shortcuts import ZeroPadShortcut
+from keras_cnns.layers.shuffle import ChannelShuffle
 from keras_cnns.layers.stochastic_depth import StochasticDepth
 
-__all__ = ["GroupedConv2D", "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut",
-           "conv2d"]
+__all__ = ["ChannelShuffle", "GroupedConv2D", "LocalResponseNormalization", "StochasticDepth",
+           "ZeroPadShortcut", "conv2d"]
