@@ -29,6 +29,9 @@ from keras_cnns.densenet import (DenseNet, DenseNet121, DenseNet161, DenseNet169
 from keras_cnns.resnext import ResNeXt, ResNeXt50, ResNeXt101, ResNeXtCIFAR
 from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50
 from keras_cnns.mobilenet import MobileNet
+from keras_cnns.efficientnet import (EfficientNet, EfficientNetB0, EfficientNetB1, EfficientNetB2,
+                                     EfficientNetB3, EfficientNetB4, EfficientNetB5,
+                                     EfficientNetB6, EfficientNetB7)
 from keras_cnns.tiny_nets import TinyCNN
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
@@ -46,5 +49,7 @@ __all__ = [
     "ResNeXt", "ResNeXt50", "ResNeXt101", "ResNeXtCIFAR",
     "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50",
     "MobileNet", "TinyCNN",
+    "EfficientNet", "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
+    "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
     "training",
 ]

@@ -23,6 +23,7 @@ PAPERS = {
     "stochastic-depth": "reproductions.stochastic_depth",
     "resnext": "reproductions.resnext",
     "senet": "reproductions.senet",
+    "efficientnet": "reproductions.efficientnet",
 }
 
 
