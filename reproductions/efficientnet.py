@@ -29,6 +29,7 @@ from keras_cnns.blocks import conv_norm_act, run_stages
 from keras_cnns.contract import Head
 from keras_cnns.efficientnet import (ALPHA, BETA, GAMMA, STAGES, VARIANTS, compound,
                                      mbconv_block, round_repeats)
+from reproductions import spreads
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import ALL_PARAMS, MACS, TRAINABLE, measure
 
@@ -140,11 +141,6 @@ def _table1() -> tuple[dict, str]:
 
 # --------------------------------------------------------------------------- Table 2
 
-ACCURACY_TOLERANCE = 0.5
-ACCURACY_REASON = ("single ImageNet runs, no spread printed; +-0.5 points is this "
-                   "reproduction's stated run-to-run allowance for ImageNet top-1/top-5 (the "
-                   "authors' own retraining moved B0 by 0.8 points between arXiv v1 and v5)")
-
 #: Table 2 (v1) rows we build: printed name, registry model, top-1, top-5, params, FLOPS.
 _TABLE2 = [
     ("EfficientNet-B0", "efficientnet-b0", "76.3", "93.2", "5.3", "0.39"),
@@ -210,16 +206,20 @@ _PARAMS_DEVIATIONS = {
 }
 
 
-def _accuracy(row: str, column: str, printed: str) -> Published:
-    return Published(T2, row, column, printed, "%", kind="accuracy", rounding="tolerance",
-                     tolerance=ACCURACY_TOLERANCE, tolerance_reason=ACCURACY_REASON,
-                     convention="ImageNet validation, single crop")
+def _accuracy(source: str, row: str, column: str, printed: str, model: str | None) -> Published:
+    """A top-1/top-5 accuracy (%) with the ImageNet run-to-run spread as its tolerance (the
+    paper prints single runs, no spread)."""
+    spread = spreads.IMAGENET_TOP5 if "Top-5" in column else spreads.IMAGENET_TOP1
+    return spreads.accuracy(source, row, column, printed, spread, model=model,
+                            convention="ImageNet validation, single crop")
 
 
 def _table2_cells() -> list[Published]:
     cells = []
     for row, model, top1, top5, params, flops in _TABLE2:
-        cells += [_accuracy(row, "Top-1 Acc.", top1), _accuracy(row, "Top-5 Acc.", top5)]
+        trained = RESNEXT if model is None else model
+        cells += [_accuracy(T2, row, "Top-1 Acc.", top1, trained),
+                  _accuracy(T2, row, "Top-5 Acc.", top5, trained)]
         efficient = row.startswith("EfficientNet")
         metric = EFFICIENTNET_PARAMS if efficient else BASELINE_PARAMS
         if model is None:  # ResNeXt-101 at 320x320: computed in _table2()
@@ -345,9 +345,7 @@ _T3_DEVIATIONS = {
 def _table3_cells() -> list[Published]:
     cells = []
     for row, flops, top1, how in _TABLE3:
-        cells.append(Published(T3, row, "Top-1 Acc.", top1, "%", kind="accuracy",
-                               rounding="tolerance", tolerance=ACCURACY_TOLERANCE,
-                               tolerance_reason=ACCURACY_REASON))
+        cells.append(_accuracy(T3, row, "Top-1 Acc.", top1, how[0] if len(how) == 1 else None))
         if len(how) == 1:
             cells.append(Published(T3, row, "FLOPS", flops, "G", model=how[0], metric=FLOPS,
                                    deviation=_T3_DEVIATIONS.get(row)))
