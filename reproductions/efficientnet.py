@@ -324,7 +324,10 @@ _TABLE3 = [
 ]
 _T3_SWAP = ("ResNet-50 scaled by Eq. 2 (d * L_i blocks per stage, w * C_i channels) gives "
             "14.57G for d=4 and 16.12G for w=2: the printed pair 16.2 / 14.7 is nearly these two "
-            "figures exchanged, but neither matches its row")
+            "figures exchanged, but neither matches its row. Variants ruled out: He et al.'s stride on "
+            "the 1x1 (d=4: 14.34G, w=2: 15.19G, and a 3.86G baseline against the printed 4.1), "
+            "w=2 with the 64-channel stem unscaled (15.87G), ResNet-200's block counts "
+            "(3, 24, 36, 3: 15.01G)")
 _T3_DEVIATIONS = {
     "Scale MobileNetV1 by resolution (r=2)": Deviation(
         "MobileNetV1 at 448x448 has 2.272G multiply-adds, which rounds to 2.3 (the table "
