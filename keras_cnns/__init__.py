@@ -33,6 +33,9 @@ from keras_cnns.mobilenet import MobileNet
 from keras_cnns.mobilenet_v2 import MobileNetV2
 from keras_cnns.mobilenet_v3 import MobileNetV3, MobileNetV3Large, MobileNetV3Small
 from keras_cnns.shufflenet import ShuffleNet
+from keras_cnns.efficientnet import (EfficientNet, EfficientNetB0, EfficientNetB1, EfficientNetB2,
+                                     EfficientNetB3, EfficientNetB4, EfficientNetB5,
+                                     EfficientNetB6, EfficientNetB7)
 from keras_cnns.tiny_nets import TinyCNN
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
@@ -52,5 +55,7 @@ __all__ = [
     "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50",
     "MobileNet", "MobileNetV2", "MobileNetV3", "MobileNetV3Large", "MobileNetV3Small",
     "ShuffleNet", "TinyCNN",
+    "EfficientNet", "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
+    "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
     "training",
 ]

@@ -26,6 +26,7 @@ PAPERS = {
     "mobilenetv2": "reproductions.mobilenetv2",
     "mobilenetv3": "reproductions.mobilenetv3",
     "shufflenet": "reproductions.shufflenet",
+    "efficientnet": "reproductions.efficientnet",
 }
 
 

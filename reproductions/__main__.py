@@ -3,6 +3,8 @@
 Usage: ``python -m reproductions vgg [mobilenet ...]`` or ``python -m reproductions all``.
 Training: ``python -m reproductions <paper> --train --model NAME --dataset NAME [--smoke]``
 (see ``python -m reproductions <paper> --train --help`` and :mod:`reproductions.train`).
+Search: ``python -m reproductions efficientnet --search --dataset NAME --budget 2.6x``
+(:mod:`reproductions.search`, :mod:`keras_cnns.search`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     if "--train" in argv:
         from reproductions import train
         return train.main([a for a in argv if a != "--train"])
+    if "--search" in argv:
+        from reproductions import search
+        return search.main([a for a in argv if a != "--search"])
     parser = argparse.ArgumentParser(prog="python -m reproductions", description=__doc__)
     parser.add_argument("papers", nargs="+", help=f"'all' or any of: {', '.join(PAPERS)}")
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS,

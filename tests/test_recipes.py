@@ -35,6 +35,9 @@ PAPER_SCHEDULES = {
     # DenseNet ImageNet: 0.1, /10 at 30 and 60; SENet: 0.6, /10 every 30 epochs.
     "densenet-imagenet": [(0, 0.1), (30, 0.01), (60, 0.001)],
     "senet-imagenet": [(0, 0.6), (29.99, 0.6), (30, 0.06), (60, 0.006), (90, 0.0006)],
+    # EfficientNet: 0.256 decayed by 0.97 every 2.4 epochs.
+    "efficientnet-imagenet": [(0, 0.256), (2.39, 0.256), (2.4, 0.256 * 0.97),
+                              (24, 0.256 * 0.97 ** 10)],
 }
 
 PAPER_SETTINGS = {
@@ -67,6 +70,7 @@ PAPER_SETTINGS = {
                           normalize="unit", dropout=0.2),
     "vgg-imagenet": dict(batch_size=256, weight_decay=5e-4, epochs=74, dropout=0.5,
                          scale_range=(256, 512)),
+    "efficientnet-imagenet": dict(weight_decay=1e-5, dropout=None),
 }
 
 
@@ -132,6 +136,7 @@ SECTIONS = {
     "vgg-imagenet": {"Sec. 3.1"}, "alexnet-imagenet": {"Sec. 4.1", "Sec. 4.2", "Sec. 5"},
     "resnet-imagenet": {"Sec. 3.4"}, "densenet-imagenet": {"Sec. 4.1", "Sec. 4.2"},
     "resnext-imagenet": {"Sec. 4", "code"}, "senet-imagenet": {"Sec. 5.1"}, "tiny": set(),
+    "efficientnet-imagenet": {"Sec. 5.2"}, "efficientnet-search-proxy": {"Sec. 5.2"},
 }
 
 

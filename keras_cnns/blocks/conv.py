@@ -21,7 +21,7 @@ class ConvPreset:
 
     bn_epsilon: float
     bn_momentum: float
-    kernel_initializer: str
+    kernel_initializer: str | dict  # a Keras initializer name or config
     source: str
 
 
@@ -42,6 +42,13 @@ PRESETS = {
     "densenet": ConvPreset(1.001e-5, 0.99, "he_normal",
                            "keras.applications DenseNet's BN epsilon, the DenseNet authors' "
                            "He-normal convolutions"),
+    "efficientnet": ConvPreset(1e-3, 0.99,
+                               {"class_name": "VarianceScaling",
+                                "config": {"scale": 2.0, "mode": "fan_out",
+                                           "distribution": "truncated_normal"}},
+                               "the reference EfficientNet (tensorflow/tpu "
+                               "models/official/efficientnet, keras.applications): BN epsilon "
+                               "1e-3, momentum 0.99, fan-out truncated-normal convolutions"),
 }
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import math
 import os
 import time
@@ -53,6 +54,13 @@ class RunConfig:
     manual_dir: str | None = None
     mock: bool = False  # tfds.testing.mock_data instead of the real dataset
     verbose: int = 1
+    # ``build(classes, image_shape, dropout) -> model`` (logits) instead of the registry name
+    # ``model``, which then only names the run (design-space searches: keras_cnns.search).
+    build: object = None
+    # Splits overriding the recipe's training splits and the dataset's test split (a search
+    # holds out part of the training set to select on, e.g. "train[:90%]" / "train[90%:]").
+    train_splits: tuple[str, ...] | None = None
+    eval_split: str | None = None
 
 
 @dataclasses.dataclass
@@ -119,7 +127,8 @@ def _concat(parts):
 
 def _load_training(config: RunConfig, recipe: recipes.Recipe, holdout):
     """The training examples and, with a hold-out rule, the validation examples."""
-    splits = recipe.train_splits if config.dataset in recipe.datasets else ("train",)
+    splits = config.train_splits or (
+        recipe.train_splits if config.dataset in recipe.datasets else ("train",))
     common = dict(mock=config.mock, manual_dir=config.manual_dir)
     if not holdout:
         return (*data.load(config.dataset, splits, config.data_dir, **common), None, 0)
@@ -139,7 +148,8 @@ def _load_training(config: RunConfig, recipe: recipes.Recipe, holdout):
 
 def validate(config: RunConfig) -> None:
     """Check names and sizes before anything is read or written."""
-    models.check(config.model, data.spec(config.dataset).image_shape)
+    if config.build is None:
+        models.check(config.model, data.spec(config.dataset).image_shape)
     data.spec(config.dataset)
     strategies.check(config.strategy)
     check_choice("precision", config.precision, strategies.PRECISIONS)
@@ -180,7 +190,8 @@ def train(config: RunConfig) -> RunResult:
     holdout = recipe.holdout if config.dataset in recipe.datasets else None
     with mock:
         raw_train, n_train, raw_val, n_val = _load_training(config, recipe, holdout)
-        raw_test, n_test = data.load(config.dataset, ds_spec.test_split, config.data_dir,
+        raw_test, n_test = data.load(config.dataset, config.eval_split or ds_spec.test_split,
+                                     config.data_dir,
                                      mock=config.mock, manual_dir=config.manual_dir)
     if ds_spec.cache:
         raw_train, raw_test = raw_train.cache(), raw_test.cache()
@@ -196,7 +207,8 @@ def train(config: RunConfig) -> RunResult:
     schedule = recipe.schedule_for(global_batch)
 
     with strategy.scope():
-        model = models.build(config.model, ds_spec.classes, ds_spec.image_shape, recipe.dropout)
+        build = config.build or functools.partial(models.build, config.model)
+        model = build(ds_spec.classes, ds_spec.image_shape, recipe.dropout)
         optimizer = _optimizer(recipe, config.precision)
         optimizer.build(model.trainable_variables)
     decayed = _decayed(model, recipe.weight_decay_on)
@@ -340,6 +352,7 @@ def train(config: RunConfig) -> RunResult:
                   f"test error {test_error:.2f}%", flush=True)
     history = state["history"]
     full = (not config.mock and config.dataset != "synthetic" and steps == natural_steps
+            and config.train_splits is None and config.eval_split is None and config.build is None
             and not config.eval_steps and config.epochs in (None, recipe.epochs)
             and len(history) == math.ceil(recipe.epochs))
     if history and "val_error" in history[0]:  # the test error at the lowest validation error

@@ -680,13 +680,76 @@ TINY = Recipe(
                                             "epochs", "augment")),),
 )
 
+EFFICIENTNET = ("Tan & Le, EfficientNet: Rethinking Model Scaling for Convolutional Neural "
+                "Networks, ICML 2019 (arXiv:1905.11946v5)")
+_EFFICIENTNET_RMSPROP = Optimizer("rmsprop", momentum=0.9, rho=0.9, epsilon=1e-3)
+_EFFICIENTNET_OPTIMIZER = Q(
+    "Sec. 5.2", "We train our EfficientNet models on ImageNet using similar settings as (Tan et "
+    "al., 2019): RMSProp optimizer with decay 0.9 and momentum 0.9; batch norm momentum 0.99; "
+    "weight decay 1e-5; initial learning rate 0.256 that decays by 0.97 every 2.4 epochs.",
+    ("optimizer", "momentum", "weight_decay", "learning_rate", "schedule"))
+
+EFFICIENTNET_IMAGENET = Recipe(
+    name="efficientnet-imagenet", paper="efficientnet", source=EFFICIENTNET,
+    models=("efficientnet-*",), datasets=("imagenet2012",),
+    optimizer=_EFFICIENTNET_RMSPROP,
+    schedule=Schedule("exponential", 0.256, factor=0.97, every=2.4),
+    weight_decay=1e-5, weight_decay_on="kernels", batch_size=4096, epochs=350,
+    augment="inception-crop", label_smoothing=0.1,
+    notes=("BN momentum 0.99, swish, stochastic depth (drop rate rising linearly to 0.2 at "
+           "the last block: survival 0.8) and each model's dropout (0.2 for B0 ... 0.5 for B7) "
+           "are the builder's defaults and B0-B7's parameters, not recipe values. arXiv v1 "
+           "prints 'swish activation, fixed AutoAugment policy, and stochastic depth with drop "
+           "connect ratio 0.3'."),
+    quotes=(
+        _EFFICIENTNET_OPTIMIZER,
+        Q("Sec. 5.2", "We also use SiLU (Swish-1) activation, AutoAugment, and stochastic depth "
+          "with survival probability 0.8.", ("augment",)),
+    ),
+    assumptions=(
+        A("batch size 4096: the paper prints none; the reference code (tensorflow/tpu "
+          "models/official/efficientnet) scales a rate of 0.016 per 256 images linearly, and "
+          "0.256 = 0.016 x 4096 / 256", ("batch_size",)),
+        A("350 epochs, label smoothing 0.1 and RMSProp epsilon 1e-3 are the reference code's "
+          "defaults; the paper prints none of them", ("epochs", "label_smoothing", "optimizer")),
+        A("AutoAugment is not in the suite's input pipeline: Inception-style random crops and "
+          "flips stand in for it", ("augment",)),
+        A("weight decay on convolution and dense kernels; the reference code also decays "
+          "biases (it excludes only batch-norm variables)", ("weight_decay_on",)),
+        A("the reference code's 5-epoch linear learning-rate warm-up is not applied; each "
+          "model trains at the dataset's 224x224, whatever its own resolution (B1-B7 are "
+          "built for 240-600)", ("schedule", "augment")),
+    ),
+)
+
+EFFICIENTNET_SEARCH_PROXY = Recipe(
+    name="efficientnet-search-proxy", paper="efficientnet",
+    source=(EFFICIENTNET + ", Sec. 4 step 1: 'we first fix phi = 1, assuming twice more "
+            "resources available, and do a small grid search of alpha, beta, gamma'; a short "
+            "proxy run scores each point of keras_cnns.search"),
+    models=("efficientnet-*", "mobilenet-*", "wrn-*", "densenet-bc-*"),
+    datasets=("cifar10", "cifar100", "svhn", "synthetic"),
+    optimizer=_EFFICIENTNET_RMSPROP,
+    schedule=Schedule("exponential", 0.008, factor=0.97, every=2.4),
+    weight_decay=1e-5, weight_decay_on="kernels", batch_size=128, epochs=10, augment="cifar",
+    quotes=(_EFFICIENTNET_OPTIMIZER,),
+    assumptions=(
+        A("a proxy, not a paper's recipe: the paper gives no settings for the runs that score "
+          "the grid. Sec. 5.2's RMSProp and decay, on 10 epochs of 128 images, the reference "
+          "code's 0.016 per 256 images scaled to 0.008, CIFAR-style crops and flips, weight "
+          "decay on kernels; the same for every space of keras_cnns.search",
+          ("learning_rate", "batch_size", "epochs", "augment", "weight_decay_on")),
+    ),
+)
+
 #: Every recipe by name; a model with several fitting recipes trains with the first listed.
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
     RESNET_CIFAR, PREACT_RESNET_CIFAR, WRN_CIFAR, WRN_SVHN, STOCHASTIC_DEPTH_CIFAR_1202,
     STOCHASTIC_DEPTH_CIFAR, STOCHASTIC_DEPTH_SVHN, DENSENET_CIFAR, DENSENET_CIFAR_NOAUG,
     DENSENET_SVHN, RESNEXT_CIFAR, MOBILENET_IMAGENET, GOOGLENET_IMAGENET, VGG_IMAGENET,
     ALEXNET_IMAGENET, RESNET_IMAGENET, DENSENET_IMAGENET, RESNEXT_IMAGENET, SENET_IMAGENET,
-    TINY)}
+    TINY,
+    EFFICIENTNET_IMAGENET, EFFICIENTNET_SEARCH_PROXY)}
 
 
 def get(name: str) -> Recipe:
