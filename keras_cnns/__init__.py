@@ -29,6 +29,13 @@ from keras_cnns.densenet import (DenseNet, DenseNet121, DenseNet161, DenseNet169
 from keras_cnns.resnext import ResNeXt, ResNeXt50, ResNeXt101, ResNeXtCIFAR
 from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50
 from keras_cnns.mobilenet import MobileNet
+from keras_cnns.cbam import CBAMMobileNet, CBAMResNet
+from keras_cnns.eca import ECAResNet, MobileNetV2
+from keras_cnns.sknet import SKNet, SKNet50
+from keras_cnns.resnet_d import ResNet50D, ResNetD
+from keras_cnns.resnest import ResNeSt, ResNeSt50, ResNeSt101
+from keras_cnns.residual_attention import ResidualAttentionNet, ResidualAttentionNetCIFAR
+from keras_cnns.cmpe_se import CMPESEWideResNet
 from keras_cnns.tiny_nets import TinyCNN
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
@@ -46,5 +53,8 @@ __all__ = [
     "ResNeXt", "ResNeXt50", "ResNeXt101", "ResNeXtCIFAR",
     "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50",
     "MobileNet", "TinyCNN",
+    "CBAMResNet", "CBAMMobileNet", "ECAResNet", "MobileNetV2", "SKNet", "SKNet50", "ResNetD",
+    "ResNet50D", "ResNeSt", "ResNeSt50", "ResNeSt101", "ResidualAttentionNet",
+    "ResidualAttentionNetCIFAR", "CMPESEWideResNet",
     "training",
 ]

@@ -23,6 +23,11 @@ PAPERS = {
     "stochastic-depth": "reproductions.stochastic_depth",
     "resnext": "reproductions.resnext",
     "senet": "reproductions.senet",
+    "cbam": "reproductions.cbam",
+    "eca": "reproductions.eca",
+    "sknet": "reproductions.sknet",
+    "resnest": "reproductions.resnest",
+    "residual-attention": "reproductions.residual_attention",
 }
 
 

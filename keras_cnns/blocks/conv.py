@@ -38,6 +38,9 @@ PRESETS = {
     "densenet": ConvPreset(1.001e-5, 0.99, "he_normal",
                            "keras.applications DenseNet's BN epsilon, the DenseNet authors' "
                            "He-normal convolutions"),
+    "mobilenetv2": ConvPreset(1e-3, 0.999, "glorot_uniform",
+                              "keras.applications MobileNetV2: BN epsilon 1e-3, momentum "
+                              "0.999"),
 }
 
 
