@@ -70,7 +70,7 @@ def _check_sk(filters, M, G, r, L) -> None:
 def _branch(x, filters, strides, dilation, groups, name, preset):
     if strides > 1 and dilation > 1:
         x = keras.layers.MaxPooling2D(1, strides=strides, name=f"{name}_subsample")(x)
-        strides = 1
+        strides, dilation = 1, 1  # taps 2 apart in x are neighbours in the subsample
     return conv_norm_act(x, filters, 3, strides=strides, dilation=dilation, groups=groups,
                          name=name, preset=preset)
 
