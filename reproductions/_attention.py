@@ -6,11 +6,12 @@ number it computes cannot diverge."""
 from __future__ import annotations
 
 from keras_cnns.complexity import ModelProfile
+from reproductions import spreads
 from reproductions.cells import Published
 from reproductions.measure import MACS, TRAINABLE, Metric
 
-__all__ = ["ACCURACY_IMAGENET", "ACCURACY_CIFAR", "DEPTH", "MACS", "MACS_BN", "SELECT_OPS",
-           "THOP", "TRAINABLE", "accuracy", "ops_of", "trunk_depth"]
+__all__ = ["DEPTH", "MACS", "MACS_BN", "SELECT_OPS",
+           "THOP", "TRAINABLE", "accuracy", "ops_of", "spread_of", "trunk_depth"]
 
 
 def ops_of(profile: ModelProfile, *types: str) -> int:
@@ -76,17 +77,22 @@ def _trunk_layer(layer) -> bool:
                                   "_fc2"))
 
 
-#: Run-to-run spread of published ImageNet errors (a stated tolerance for accuracy cells).
-ACCURACY_IMAGENET = (0.3, "ImageNet top-1/top-5 error spread between training runs: Goyal et "
-                          "al. 2017 (arXiv:1706.02677), Table 2, report ResNet-50 top-1 error "
-                          "as mean ± std over 5 runs with std 0.1-0.2")
-ACCURACY_CIFAR = (0.3, "CIFAR error spread between training runs: He et al. 2016 "
-                       "(arXiv:1512.03385), Table 6, ResNet-110 6.61 ± 0.16 over 5 runs")
+def spread_of(column: str) -> spreads.Spread:
+    """The run-to-run spread for an error column: CIFAR-100, CIFAR-10, ImageNet top-5, else
+    ImageNet top-1 (:mod:`reproductions.spreads`)."""
+    text = column.lower()
+    if "c100" in text or "cifar-100" in text:
+        return spreads.CIFAR100
+    if "c10" in text or "cifar-10" in text:
+        return spreads.CIFAR10
+    if "top-5" in text or "top5" in text:
+        return spreads.IMAGENET_TOP5
+    return spreads.IMAGENET_TOP1
 
 
-def accuracy(source: str, row: str, column: str, printed: str, spread=ACCURACY_IMAGENET,
-             **kwargs) -> Published:
-    """An accuracy cell (not run until a training run is in the ledger)."""
-    tolerance, reason = spread
-    return Published(source, row, column, printed, "%", kind="accuracy", rounding="tolerance",
-                     tolerance=tolerance, tolerance_reason=reason, **kwargs)
+def accuracy(source: str, row: str, column: str, printed: str, spread=None, *,
+             model: str | None = None, **kwargs) -> Published:
+    """An accuracy cell (not run until a training run is in the ledger), its tolerance two
+    standard deviations of the run-to-run spread of its dataset (:func:`spread_of`)."""
+    return spreads.accuracy(source, row, column, printed, spread or spread_of(column),
+                            model=model, **kwargs)

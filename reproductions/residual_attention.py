@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import keras
 
-from reproductions._attention import (ACCURACY_CIFAR, ACCURACY_IMAGENET, DEPTH, MACS,
-                                      TRAINABLE, accuracy)
+from reproductions._attention import DEPTH, MACS, TRAINABLE, accuracy
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import ALL_PARAMS, Metric, measure
 
@@ -91,10 +90,8 @@ RELEASED = [
 LECTURE_ATT = [
     Published(L002_ATT, "Residual Attention Neural Network", "Depth", "452",
               model="attention-452", metric=DEPTH),
-    accuracy(L002_ATT, "Residual Attention Neural Network", "CIFAR-10 error", "3.90",
-             ACCURACY_CIFAR),
-    accuracy(L002_ATT, "Residual Attention Neural Network", "CIFAR-100 error", "20.4",
-             ACCURACY_CIFAR),
+    accuracy(L002_ATT, "Residual Attention Neural Network", "CIFAR-10 error", "3.90"),
+    accuracy(L002_ATT, "Residual Attention Neural Network", "CIFAR-100 error", "20.4"),
     accuracy(L002_ATT, "Residual Attention Neural Network", "ImageNet error", "4.8"),
 ]
 
@@ -112,8 +109,8 @@ LECTURE_CMPE = [
               model="cmpe-se-wrn-28-10", metric=WRN_DEPTH, deviation=_SENET_DEPTH),
     Published(L002_CMPE, "CMPE-SE-WRN-28", "Depth (second figure)", "152",
               model="cmpe-se-wrn-28-10", metric=WRN_DEPTH, deviation=_SENET_DEPTH),
-    accuracy(L002_CMPE, "CMPE-SE-WRN-28", "CIFAR-10 error", "3.58", ACCURACY_CIFAR),
-    accuracy(L002_CMPE, "CMPE-SE-WRN-28", "CIFAR-100 error", "18.47", ACCURACY_CIFAR),
+    accuracy(L002_CMPE, "CMPE-SE-WRN-28", "CIFAR-10 error", "3.58"),
+    accuracy(L002_CMPE, "CMPE-SE-WRN-28", "CIFAR-100 error", "18.47"),
 ]
 
 # (row, registry name, params printed, CIFAR-10 error, CIFAR-100 error)
@@ -132,8 +129,8 @@ CMPE_TABLE = []
 for _row, _model, _params, _c10, _c100 in _CMPE_ROWS:
     CMPE_TABLE += [Published(CMPE_README, _row, "# params", _params, "M", model=_model,
                              metric=MXNET_PARAMS),
-                   accuracy(CMPE_README, _row, "C10 error", _c10, ACCURACY_CIFAR),
-                   accuracy(CMPE_README, _row, "C100 error", _c100, ACCURACY_CIFAR)]
+                   accuracy(CMPE_README, _row, "C10 error", _c10),
+                   accuracy(CMPE_README, _row, "C100 error", _c100)]
 
 
 def _cifar_details() -> str:

@@ -20,7 +20,7 @@ ResNeSt-50 5.39). The SKNet rows are quoted from SKNet's Table 2 and keep its co
 
 from __future__ import annotations
 
-from reproductions._attention import (ACCURACY_IMAGENET, MACS_BN, SELECT_OPS, THOP, TRAINABLE,
+from reproductions._attention import (MACS_BN, SELECT_OPS, THOP, TRAINABLE,
                                       accuracy)
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import measure
@@ -123,7 +123,7 @@ def _table3():
         cells.append(Published(T3, row, "GFLOPs", gflops, "G", model=model,
                                metric=metric, deviation=g_dev))
         for column, printed in (("top-1 acc 224x", top224), ("top-1 acc 320x", top320)):
-            cells.append(accuracy(T3, row, column, printed, ACCURACY_IMAGENET))
+            cells.append(accuracy(T3, row, column, printed))
     return cells
 
 
@@ -134,7 +134,7 @@ for _depth, _crop, _params, _acc in ((50, 224, "27.5", "81.1"), (101, 256, "48.3
                                      (200, 320, "70.2", "83.9"), (269, 416, "111", "84.5")):
     TABLE1 += [Published(T1, f"ResNeSt-{_depth} (crop {_crop})", "#P", _params, "M",
                          model=f"resnest-{_depth}", metric=PARAMS),
-               accuracy(T1, f"ResNeSt-{_depth} (crop {_crop})", "Acc%", _acc, ACCURACY_IMAGENET)]
+               accuracy(T1, f"ResNeSt-{_depth} (crop {_crop})", "Acc%", _acc)]
 
 STRUCTURE = [
     Published(BLOCK, "ResNeSt-50", "radix R", "2"),

@@ -19,7 +19,7 @@ Inception rows are not built here.
 
 from __future__ import annotations
 
-from reproductions._attention import (ACCURACY_IMAGENET, MACS_BN, SELECT_OPS, TRAINABLE,
+from reproductions._attention import (MACS_BN, SELECT_OPS, TRAINABLE,
                                       accuracy)
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import measure
@@ -91,7 +91,7 @@ def _table2():
                                deviation=g_dev))
         for column, printed in (("Top-1 224x", top224), ("Top-1 320x", top320)):
             if printed is not None:
-                cells.append(accuracy(T2, row, column, printed, ACCURACY_IMAGENET))
+                cells.append(accuracy(T2, row, column, printed))
     return cells
 
 
