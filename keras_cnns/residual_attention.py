@@ -20,8 +20,9 @@ pooling, fc. Attention-92 and -236 use ``p = 1, t = 2, r = 1`` with 2 and 6 modu
 stage; Attention-452 uses the paper's ``{p = 2, t = 4, r = 3}`` with 6 modules per stage
 (depth ``24 * 18 + 20``). The authors released no CIFAR model: the widths are those of
 the pre-activation ResNet-164 (He et al. 2016b), whose comparison row sits beside them in
-Table 5; the parameter counts they give (1.9M, 5.1M, 8.6M) are checked in the
-reproduction.
+Table 5. The parameter counts the paper gives (1.9M, 5.1M, 8.6M) therefore cannot check
+these widths; ours are 1.8M, 4.8M and 9.4M (``reproductions.residual_attention`` prints them
+unchecked, with the reason).
 
 Departures, named: bilinear up-sampling with half-pixel centres (Caffe's ``Interp`` aligns
 corners); the classifier is a Dense layer (the Caffe ``InnerProduct``).
