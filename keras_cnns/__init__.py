@@ -36,6 +36,13 @@ from keras_cnns.shufflenet import ShuffleNet
 from keras_cnns.efficientnet import (EfficientNet, EfficientNetB0, EfficientNetB1, EfficientNetB2,
                                      EfficientNetB3, EfficientNetB4, EfficientNetB5,
                                      EfficientNetB6, EfficientNetB7)
+from keras_cnns.cbam import CBAMMobileNet, CBAMResNet
+from keras_cnns.eca import ECAMobileNetV2, ECAResNet
+from keras_cnns.sknet import SKNet, SKNet50
+from keras_cnns.resnet_d import ResNet50D, ResNetD
+from keras_cnns.resnest import ResNeSt, ResNeSt50, ResNeSt101
+from keras_cnns.residual_attention import ResidualAttentionNet, ResidualAttentionNetCIFAR
+from keras_cnns.cmpe_se import CMPESEWideResNet
 from keras_cnns.tiny_nets import TinyCNN
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
@@ -57,5 +64,8 @@ __all__ = [
     "ShuffleNet", "TinyCNN",
     "EfficientNet", "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
     "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
+    "CBAMResNet", "CBAMMobileNet", "ECAResNet", "ECAMobileNetV2", "SKNet", "SKNet50", "ResNetD",
+    "ResNet50D", "ResNeSt", "ResNeSt50", "ResNeSt101", "ResidualAttentionNet",
+    "ResidualAttentionNetCIFAR", "CMPESEWideResNet",
     "training",
 ]

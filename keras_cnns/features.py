@@ -36,6 +36,12 @@ def _stride(layer) -> int:
     return 1
 
 
+def _height(output):
+    if isinstance(output, (list, tuple)) or len(output.shape) != 4:
+        return None
+    return output.shape[1]
+
+
 def _parents(layer) -> list:
     parents = []
     for node in layer._inbound_nodes:
@@ -55,9 +61,15 @@ def endpoints(model: keras.Model) -> dict[int, keras.layers.Layer]:
     stride: dict[str, int] = {}
     ends: dict[int, keras.layers.Layer] = {}
     for layer in model.layers:  # functional models list layers in topological order
-        before = max((stride[p.name] for p in _parents(layer) if p.name in stride), default=1)
-        stride[layer.name] = before * _stride(layer)
         output = _output(layer)
+        parents = [p for p in _parents(layer) if p.name in stride]
+        # A layer with inputs of several sizes (an up-sampling to a reference's size, as
+        # in an attention mask) has the stride of the inputs of its own output size.
+        alike = [p for p in parents if _height(_output(p)) == _height(output)]
+        if len(parents) > 1 and alike:
+            parents = alike
+        before = max((stride[p.name] for p in parents), default=1)
+        stride[layer.name] = before * _stride(layer)
         if isinstance(output, (list, tuple)) or len(output.shape) != 4:
             continue
         ends[stride[layer.name]] = layer

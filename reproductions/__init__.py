@@ -27,6 +27,11 @@ PAPERS = {
     "mobilenetv3": "reproductions.mobilenetv3",
     "shufflenet": "reproductions.shufflenet",
     "efficientnet": "reproductions.efficientnet",
+    "cbam": "reproductions.cbam",
+    "eca": "reproductions.eca",
+    "sknet": "reproductions.sknet",
+    "resnest": "reproductions.resnest",
+    "residual-attention": "reproductions.residual_attention",
 }
 
 

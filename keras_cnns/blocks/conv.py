@@ -49,6 +49,9 @@ PRESETS = {
                                "the reference EfficientNet (tensorflow/tpu "
                                "models/official/efficientnet, keras.applications): BN epsilon "
                                "1e-3, momentum 0.99, fan-out truncated-normal convolutions"),
+    "mobilenetv2": ConvPreset(1e-3, 0.999, "glorot_uniform",
+                              "keras.applications MobileNetV2: BN epsilon 1e-3, momentum "
+                              "0.999"),
 }
 
 

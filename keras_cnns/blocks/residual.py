@@ -17,7 +17,8 @@ from keras_cnns.blocks.attention import get_attention
 from keras_cnns.blocks.conv import ConvPreset, conv, conv_norm_act, norm_act
 from keras_cnns.layers import ZeroPadShortcut
 
-__all__ = ["SHORTCUTS", "STRIDE_PLACEMENTS", "basic_block", "basic_branch", "bottleneck_block",
+__all__ = ["AVG_DOWN", "SHORTCUTS", "STRIDE_PLACEMENTS", "basic_block", "basic_branch",
+           "bottleneck_block",
            "preact_block", "residual_merge", "shortcut"]
 
 #: Shortcut options of He et al. 2016, Sec. 3.3: "A" zero-padding for increasing dimensions,
@@ -25,6 +26,11 @@ __all__ = ["SHORTCUTS", "STRIDE_PLACEMENTS", "basic_block", "basic_branch", "bot
 SHORTCUTS = ("A", "B", "C")
 #: Which convolution of a downsampling bottleneck carries the stride.
 STRIDE_PLACEMENTS = ("1x1", "3x3")
+#: ResNet-D's shortcut (He et al., "Bag of Tricks for Image Classification with Convolutional
+#: Neural Networks", CVPR 2019, arXiv:1812.01187, Sec. 4.1 / Fig. 2c): where the resolution
+#: halves, a 2x2/2 average pooling, then the 1x1 projection at stride 1 (no input is skipped);
+#: elsewhere as option B. Accepted by :func:`shortcut`, not one of He et al. 2016's options.
+AVG_DOWN = "D"
 
 
 def shortcut(x, filters: int, strides: int, *, name: str, option: str = "B",
@@ -33,16 +39,22 @@ def shortcut(x, filters: int, strides: int, *, name: str, option: str = "B",
 
     Identity where the shape is kept (except option C); otherwise option A's parameter-free
     subsample-and-zero-pad (:class:`ZeroPadShortcut`) or a 1x1 projection with BN
-    (``<name>_0_conv``, ``<name>_0_bn``).
+    (``<name>_0_conv``, ``<name>_0_bn``), preceded for option D (:data:`AVG_DOWN`) by a
+    2x2/2 average pooling (``<name>_0_pool``) where the resolution halves.
     """
-    check_choice("shortcut", option, SHORTCUTS,
+    check_choice("shortcut", option, (*SHORTCUTS, AVG_DOWN),
                  "`shortcut` must be 'A' (zero-padding), 'B' (projections where the "
-                 "dimensions increase) or 'C' (projections everywhere).")
+                 "dimensions increase), 'C' (projections everywhere) or 'D' (average "
+                 "pooling, then a projection: ResNet-D).")
     same = strides == 1 and x.shape[-1] == filters
     if same and option != "C":
         return x
     if option == "A":
         return ZeroPadShortcut(filters, strides, name=f"{name}_0_pad")(x)
+    if option == AVG_DOWN and strides > 1:
+        x = keras.layers.AveragePooling2D(strides, strides=strides, padding="same",
+                                          name=f"{name}_0_pool")(x)
+        strides = 1
     return conv_norm_act(x, filters, 1, name=f"{name}_0", strides=strides, preset=preset,
                          activation=None)
 
