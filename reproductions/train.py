@@ -35,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=float, help="stop after this many epochs (not full-length)")
     p.add_argument("--steps-per-epoch", type=int, help="shorter epochs (not full-length)")
     p.add_argument("--eval-steps", type=int, help="evaluate on this many batches only")
+    p.add_argument("--image-size", type=int,
+                   help="train and evaluate at this size (ImageNet only; never fills a cell)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--precision", default="float32", help="float32, bf16 or fp16 (mixed)")
     p.add_argument("--xla", action="store_true", help="compile the steps with XLA")
@@ -114,7 +116,7 @@ def run(argv: list[str]) -> int:
         seed=args.seed, strategy=strategy_name, precision=args.precision, xla=args.xla,
         deterministic=args.deterministic, checkpoint_every=args.checkpoint_every,
         data_dir=args.data_dir, manual_dir=args.manual_dir, mock=mock,
-        verbose=0 if args.quiet else 1, **options)
+        image_size=args.image_size, verbose=0 if args.quiet else 1, **options)
     result = engine.train(config)
     full = result.full_schedule and may_fill
     record = {

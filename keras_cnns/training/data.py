@@ -145,6 +145,9 @@ def split_holdout(ds: tf.data.Dataset, n: int, labels, holdout: int | dict, seed
     ``(train, n_train, validation, n_validation)``.
     """
     if isinstance(holdout, int):
+        if not 0 < holdout < n:
+            raise ValueError(f"A hold-out must leave training examples: the split has {n}. "
+                             f"Received: holdout={holdout!r}")
         return ds.take(n - holdout), n - holdout, ds.skip(n - holdout), holdout
     rng = np.random.default_rng(seed)
     held = np.zeros(n, bool)

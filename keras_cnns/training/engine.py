@@ -28,7 +28,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_cnns.arguments import check_choice
+from keras_cnns.arguments import check_choice, check_int
 from keras_cnns.training import checkpoints, data, logs, models, recipes, strategy as strategies
 
 
@@ -53,6 +53,9 @@ class RunConfig:
     data_dir: str | None = None
     manual_dir: str | None = None
     mock: bool = False  # tfds.testing.mock_data instead of the real dataset
+    # Train and evaluate at image_size x image_size (ImageNet's resizing pipelines only); a
+    # run at another size than the dataset's never fills a paper's cell.
+    image_size: int | None = None
     verbose: int = 1
     # ``build(classes, image_shape, dropout) -> model`` (logits) instead of the registry name
     # ``model``, which then only names the run (design-space searches: keras_cnns.search).
@@ -139,6 +142,8 @@ def _load_training(config: RunConfig, recipe: recipes.Recipe, holdout):
         if rule is None:
             train.append((ds, n))
             continue
+        if config.mock:  # a few dozen mock examples: the rule's form, at the mock's scale
+            rule = n // 4 if isinstance(rule, int) else {"per_class": 1}
         labels = data.split_labels(ds) if isinstance(rule, dict) else None
         kept, n_kept, held, n_held = data.split_holdout(ds, n, labels, rule, seed=config.seed)
         train.append((kept, n_kept))
@@ -146,11 +151,25 @@ def _load_training(config: RunConfig, recipe: recipes.Recipe, holdout):
     return (*_concat(train), *_concat(validation))
 
 
+def dataset_spec(config: RunConfig) -> data.DatasetSpec:
+    """The dataset's spec, at ``config.image_size`` when one is set."""
+    ds_spec = data.spec(config.dataset)
+    size = config.image_size
+    if size is None:
+        return ds_spec
+    check_int("image_size", size, 8, "image_size must be an integer >= 8.")
+    if ds_spec.name != "imagenet2012":
+        raise ValueError(f"image_size applies to ImageNet's pipelines, which resize and crop; "
+                         f"{ds_spec.name} trains at its own {ds_spec.image_shape[0]}x"
+                         f"{ds_spec.image_shape[1]}. Received: image_size={size!r}")
+    return dataclasses.replace(ds_spec, image_shape=(size, size, ds_spec.image_shape[2]))
+
+
 def validate(config: RunConfig) -> None:
     """Check names and sizes before anything is read or written."""
+    ds_spec = dataset_spec(config)
     if config.build is None:
-        models.check(config.model, data.spec(config.dataset).image_shape)
-    data.spec(config.dataset)
+        models.check(config.model, ds_spec.image_shape)
     strategies.check(config.strategy)
     check_choice("precision", config.precision, strategies.PRECISIONS)
     if config.dataset not in config.recipe.datasets and config.recipe.name != "tiny":
@@ -171,11 +190,12 @@ def train(config: RunConfig) -> RunResult:
     data.check_available(config.dataset, config.data_dir, config.manual_dir, config.mock)
     chief = strategies.is_chief(strategy)
     ckpt = checkpoints.Checkpointer(config.run_dir, write=chief)
-    ds_spec = data.spec(config.dataset)
+    ds_spec = dataset_spec(config)
     epochs = math.ceil(config.epochs if config.epochs is not None else recipe.epochs)
 
     identity = {"model": config.model, "dataset": config.dataset, "recipe": recipe.name,
-                "global_batch": global_batch, "seed": config.seed, "mock": config.mock}
+                "global_batch": global_batch, "seed": config.seed, "mock": config.mock,
+                "image_size": config.image_size}
     saved = ckpt.check(identity)  # raises before anything is written
 
     strategies.set_precision(config.precision)
@@ -352,6 +372,7 @@ def train(config: RunConfig) -> RunResult:
                   f"test error {test_error:.2f}%", flush=True)
     history = state["history"]
     full = (not config.mock and config.dataset != "synthetic" and steps == natural_steps
+            and ds_spec.image_shape == data.spec(config.dataset).image_shape
             and config.train_splits is None and config.eval_split is None and config.build is None
             and not config.eval_steps and config.epochs in (None, recipe.epochs)
             and len(history) == math.ceil(recipe.epochs))
