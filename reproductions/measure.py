@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import time
 from collections.abc import Callable
 
 import keras
@@ -25,7 +26,10 @@ import keras_cnns
 from keras_cnns.complexity import ModelProfile
 
 __all__ = ["ALL_PARAMS", "MACS", "Measured", "Metric", "TRAINABLE", "WEIGHTS",
-           "WEIGHTS_AND_BIASES", "measure"]
+           "WEIGHTS_AND_BIASES", "cache_info", "measure"]
+
+#: (name, overrides) -> (seconds to build and profile, layers), for every model measured.
+BUILDS: dict[tuple, tuple[float, int]] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,13 +50,23 @@ def measure(name: str, **overrides) -> Measured:
 
 @functools.cache
 def _measure(name: str, overrides: tuple) -> Measured:
+    start = time.perf_counter()
     info = keras_cnns.model_info(name)
     kwargs = dict(info.kwargs)
     kwargs.update(overrides)
     with keras.StatelessScope():
         model = info.builder(**kwargs)
     call = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
-    return Measured(info.name, f"{info.builder_name}({call})", model, keras_cnns.profile(model))
+    measured = Measured(info.name, f"{info.builder_name}({call})", model,
+                        keras_cnns.profile(model))
+    BUILDS[(name, overrides)] = (time.perf_counter() - start, len(measured.profile.layers))
+    return measured
+
+
+def cache_info() -> dict:
+    """How many models were measured in this process, their leaf layers and build seconds."""
+    return {"models": len(BUILDS), "layers": sum(n for _, n in BUILDS.values()),
+            "seconds": sum(s for s, _ in BUILDS.values())}
 
 
 @dataclasses.dataclass(frozen=True)
