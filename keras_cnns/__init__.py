@@ -29,6 +29,10 @@ from keras_cnns.densenet import (DenseNet, DenseNet121, DenseNet161, DenseNet169
 from keras_cnns.resnext import ResNeXt, ResNeXt50, ResNeXt101, ResNeXtCIFAR
 from keras_cnns.senet import SEResNet, SEResNet50, SEResNeXt, SEResNeXt50
 from keras_cnns.mobilenet import MobileNet
+from keras_cnns.inception import BNInception, InceptionV3
+from keras_cnns.inception_v4 import (InceptionResNet, InceptionResNetV1, InceptionResNetV2,
+                                     InceptionV4)
+from keras_cnns.xception import Xception
 from keras_cnns.tiny_nets import TinyCNN
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
@@ -46,5 +50,7 @@ __all__ = [
     "ResNeXt", "ResNeXt50", "ResNeXt101", "ResNeXtCIFAR",
     "SEResNet", "SEResNet50", "SEResNeXt", "SEResNeXt50",
     "MobileNet", "TinyCNN",
+    "BNInception", "InceptionV3", "InceptionV4", "InceptionResNet", "InceptionResNetV1",
+    "InceptionResNetV2", "Xception",
     "training",
 ]
