@@ -26,11 +26,12 @@ authors' released model (TF-slim ``nets/inception_v3.py``, identical to
 
 Departures, named:
 
-* Inception-v3's stem is the released model's (conv 3x3/2 32, conv 3x3 32, conv 3x3 64,
-  max-pool, conv 1x1 80, conv 3x3 192, max-pool: 35x35x192 into the first module); Table 1
-  prints conv 3x3/1 (80), conv 3x3/2 (192), conv 3x3/1 (288) after the pool, i.e. 35x35x288
-  into the first module. The reference code is what the paper's and every later table's
-  numbers were measured on.
+* Inception-v3's stem is by default the released model's (conv 3x3/2 32, conv 3x3 32, conv
+  3x3 64, max-pool, conv 1x1 80, conv 3x3 192, max-pool: 35x35x192 into the first module);
+  Table 1 prints conv 3x3/1 (80), conv 3x3/2 (192), conv 3x3/1 (288) after the pool, i.e.
+  35x35x288 into the first module, which ``stem="table1"`` builds. Every later table's numbers
+  (Chollet 2017, Zoph et al. 2018, Tan & Le 2019) and keras.applications are the released
+  model.
 * BN-Inception: the Figure 5 widths are built as printed, although they do not add up to
   the printed output sizes of 4c and 4d (160+160+160+128 = 608 and 96+192+192+128 = 608
   channels, printed 576) and hence 4e (608+192+256 = 1056, printed 1024); the released Caffe
@@ -59,7 +60,7 @@ from collections.abc import Sequence
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_bool, check_rate, fail
+from keras_cnns.arguments import check_bool, check_choice, check_rate, fail
 from keras_cnns.blocks import conv_norm_act, get_attention
 from keras_cnns.contract import Head
 
@@ -353,11 +354,17 @@ INCEPTION_V3: dict[str, tuple[Branch, ...]] = {
 V3_STEM: tuple[Conv | Pool, ...] = (
     Conv(32, 3, 2, "valid"), Conv(32, 3, 1, "valid"), Conv(64, 3), Pool("max", 3, 2, "valid"),
     Conv(80, 1, 1, "valid"), Conv(192, 3, 1, "valid"), Pool("max", 3, 2, "valid"))
+#: Table 1's stem as printed: conv 3x3/2, conv 3x3/1, conv padded 3x3/1, pool 3x3/2, conv
+#: 3x3/1 (80), conv 3x3/2 (192), conv 3x3/1 (288): 299 -> 35x35x288 into the first module.
+V3_TABLE1_STEM: tuple[Conv | Pool, ...] = (
+    Conv(32, 3, 2, "valid"), Conv(32, 3, 1, "valid"), Conv(64, 3), Pool("max", 3, 2, "valid"),
+    Conv(80, 3, 1, "valid"), Conv(192, 3, 2, "valid"), Conv(288, 3))
+V3_STEMS = {"released": V3_STEM, "table1": V3_TABLE1_STEM}
 #: Module whose output feeds the auxiliary classifier (the last 17x17 layer, Fig. 8).
 V3_AUX_AFTER = "mixed_6e"
 
 
-def stem(x, steps: Sequence[Conv | Pool], preset=PRESET, prefix: str = "stem"):
+def run_stem(x, steps: Sequence[Conv | Pool], preset=PRESET, prefix: str = "stem"):
     """A plain stack of convolutions and poolings, named ``<prefix>_<i>`` (from 1)."""
     for index, step in enumerate(steps, start=1):
         x = (conv_bn(x, step, f"{prefix}_{index}", preset) if isinstance(step, Conv)
@@ -379,17 +386,20 @@ def aux_classifier(x, classes: int, classifier_activation, preset=PRESET, name: 
                               name=f"{name}_predictions")(x)
 
 
-def _v3_grid(size: int) -> int:
+def _v3_grid(size: int, stem_steps=V3_STEM) -> int:
     """Spatial size of Inception-v3's 17x17 grid for an input of ``size``."""
-    size = output_size(size, V3_STEM)
+    size = output_size(size, stem_steps)
     return output_size(size, (Conv(384, 3, 2, "valid"),))
 
 
 @registry.register(
     "inception-v3", paper=V3_PAPER, reproduction="inception", input_shape=(299, 299, 3),
-    classes=1000, min_size=75, names=["inception-v3"], models=["inception-v3"],
+    classes=1000, min_size=75,
+    names=["inception-v3", registry.name("inception-v3-table1-stem", stem="table1")],
+    models=["inception-v3", "inception-v3-table1-stem"],
     aliases={"inceptionv3": "inception-v3"})
-def InceptionV3(aux_logits: bool = False, dropout: float = 0.2, *, include_top: bool = True,
+def InceptionV3(aux_logits: bool = False, dropout: float = 0.2, stem: str = "released", *,
+                include_top: bool = True,
                 weights=None, input_tensor=None, input_shape=None, pooling=None,
                 classes: int = 1000, classifier_activation="softmax",
                 name: str | None = None) -> keras.Model:
@@ -397,15 +407,21 @@ def InceptionV3(aux_logits: bool = False, dropout: float = 0.2, *, include_top: 
 
     Args:
         aux_logits: also return the auxiliary classifier on the last 17x17 module (needs
-            ``include_top=True`` and inputs of at least 139x139); the model then returns
+            ``include_top=True`` and inputs of at least 107x107); the model then returns
             ``[main, aux]``.
         dropout: rate before the classifier, in [0, 1) (0.2: TF-slim's keep probability 0.8).
+        stem: ``"released"`` (the authors' released model and keras.applications, default)
+            or ``"table1"`` (Table 1 as printed: conv 3x3/1 80, conv 3x3/2 192, conv 3x3/1
+            288 after the first pool, so 35x35x288 enters the first module).
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; default input
             (299, 299, 3); any size of at least 75x75.
     """
     check_bool("aux_logits", aux_logits)
     check_rate("dropout", dropout)
+    check_choice("stem", stem, V3_STEMS,
+                 "Inception-v3's stem must be 'released' (the authors' model) or 'table1' "
+                 "(Table 1 as printed).")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     if aux_logits:
@@ -413,20 +429,21 @@ def InceptionV3(aux_logits: bool = False, dropout: float = 0.2, *, include_top: 
             fail("Inception-v3's auxiliary classifier is part of the top: aux_logits=True "
                  "needs include_top=True.", "include_top", include_top)
         shape = head.shape((299, 299, 3))
-        if any(d is None or _v3_grid(d) < 5 for d in shape[:2]):
+        if any(d is None or _v3_grid(d, V3_STEMS[stem]) < 5 for d in shape[:2]):
             fail("Inception-v3's auxiliary classifier pools its 17x17 grid 5x5: it needs "
-                 "fixed inputs of at least 139x139.", "input_shape", shape)
+                 "fixed inputs of at least 107x107.", "input_shape", shape)
     inputs, x = head.inputs((299, 299, 3), min_size=75, model_name="Inception-v3")
-    x = stem(x, V3_STEM)
+    x = run_stem(x, V3_STEMS[stem])
     aux = None
     for module, branches in INCEPTION_V3.items():
         x = inception_module(x, branches, module)
         if aux_logits and module == V3_AUX_AFTER:
             aux = aux_classifier(x, classes, classifier_activation)
     outputs = head.classifier(x, dropout)
-    return head.model(inputs, [outputs, aux] if aux_logits else outputs, "inception_v3")
+    default = "inception_v3" if stem == "released" else "inception_v3_table1_stem"
+    return head.model(inputs, [outputs, aux] if aux_logits else outputs, default)
 
 
 __all__ = ["BNInception", "BN_INCEPTION", "Conv", "Fork", "INCEPTION_V3", "InceptionV3", "Pool",
            "aux_classifier", "bn_inception_branches", "conv_bn", "copy_weights_from_keras",
-           "inception_module", "run_branch", "separable_stem_conv", "stem"]
+           "inception_module", "run_branch", "run_stem", "separable_stem_conv"]

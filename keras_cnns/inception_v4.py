@@ -58,7 +58,7 @@ from keras_cnns.arguments import check_choice, check_rate, fail, is_number
 from keras_cnns.blocks import conv, get_attention
 from keras_cnns.contract import Head, variant
 from keras_cnns.inception import (PRESET, SE_PAPER, Branch, Conv, Fork, Pool, branch_outputs,
-                                  inception_module, stem)
+                                  inception_module, run_stem)
 
 PAPER = ("Szegedy, Ioffe, Vanhoucke & Alemi, Inception-v4, Inception-ResNet and the Impact of "
          "Residual Connections on Learning, AAAI 2017 (arXiv:1602.07261)")
@@ -145,7 +145,7 @@ def InceptionV4(dropout: float = 0.2, *, include_top: bool = True, weights=None,
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     inputs, x = head.inputs((299, 299, 3), min_size=75, model_name="Inception-v4")
-    x = stem(x, V4_STEM)
+    x = run_stem(x, V4_STEM)
     for module, branches in inception_v4_modules().items():
         x = inception_module(x, branches, module)
     return head.model(inputs, head.classifier(x, dropout), "inception_v4")
@@ -273,12 +273,12 @@ def InceptionResNet(version: int = 2, layout: str = "paper", scale=SCALE, dropou
     inputs, x = head.inputs((299, 299, 3), min_size=75,
                             model_name=f"Inception-ResNet-v{version}")
     if layout == "tf-slim":
-        x = stem(x, SLIM_STEM)
+        x = run_stem(x, SLIM_STEM)
         x = inception_module(x, SLIM_MIXED_5B, "mixed_5b")
     elif version == 1:
-        x = stem(x, V1_STEM)
+        x = run_stem(x, V1_STEM)
     else:
-        x = stem(x, V4_STEM)
+        x = run_stem(x, V4_STEM)
         for module, branches in V4_STEM_MODULES.items():
             x = inception_module(x, branches, module)
     items = inception_resnet_modules(version, layout)
@@ -291,7 +291,7 @@ def InceptionResNet(version: int = 2, layout: str = "paper", scale=SCALE, dropou
                                    1.0 if last else scales[payload], name=block,
                                    activation=None if last else "relu", attention=attention)
     if layout == "tf-slim":
-        x = stem(x, (Conv(1536),), prefix="conv_7b")
+        x = run_stem(x, (Conv(1536),), prefix="conv_7b")
     default = f"inception_resnet_v{version}" + ("_tf_slim" if layout == "tf-slim" else "")
     if attention is not None:
         default = ("se_" if attention == "se" else "attention_") + default

@@ -23,6 +23,8 @@ PAPERS = {
     "stochastic-depth": "reproductions.stochastic_depth",
     "resnext": "reproductions.resnext",
     "senet": "reproductions.senet",
+    "inception": "reproductions.inception",
+    "xception": "reproductions.xception",
 }
 
 

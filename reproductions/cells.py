@@ -72,7 +72,8 @@ class Published:
     printed: str  # exactly as printed, e.g. "138M", "1,728", "3.2M"
     unit: str = ""  # key of SCALE
     kind: str = "complexity"  # or "accuracy"
-    rounding: str = "nearest"  # "nearest" (half a unit of the last digit) or "tolerance"
+    rounding: str = "nearest"  # "nearest" (half a unit of the last digit), "tolerance", or
+    # "bound" (printed "<x" or ">x", e.g. "less than 25 million": ours must lie beyond x)
     tolerance: float | None = None  # in ``unit``, with rounding="tolerance"
     tolerance_reason: str = ""
     convention: str = ""  # e.g. "weights only, biases not counted"
@@ -93,8 +94,10 @@ class Published:
             raise ValueError(f"Unknown kind {self.kind!r} in {self.row}/{self.column}.")
         if self.rounding == "tolerance" and (self.tolerance is None or not self.tolerance_reason):
             raise ValueError(f"A tolerance needs a value and a reason ({self.row}/{self.column}).")
-        if self.rounding not in ("nearest", "tolerance"):
+        if self.rounding not in ("nearest", "tolerance", "bound"):
             raise ValueError(f"Unknown rounding {self.rounding!r} in {self.row}/{self.column}.")
+        if self.rounding == "bound" and not self.printed.strip().startswith(("<", ">")):
+            raise ValueError(f"A bound is printed '<x' or '>x' ({self.row}/{self.column}).")
         parse_printed(self.printed)
 
     @property
@@ -108,8 +111,18 @@ class Published:
             return self.tolerance
         return parse_printed(self.printed)[1]
 
+    def agrees(self, ours: float) -> bool:
+        """Whether ``ours`` (in ``unit``) agrees with the printed number: within the allowed
+        difference, or beyond a printed bound."""
+        if self.rounding == "bound":
+            below = self.printed.strip().startswith("<")
+            return ours < self.value if below else ours > self.value
+        return _agrees(ours, self.value, self.allowed)
+
     @property
     def rounding_text(self) -> str:
+        if self.rounding == "bound":
+            return f"bound: {self.printed.strip()}{self.unit}"
         if self.rounding == "tolerance":
             return f"±{self.tolerance:g}{self.unit} ({self.tolerance_reason})"
         return f"±{self.allowed:g}{self.unit} (printed rounding)"
@@ -159,7 +172,7 @@ def check(published: Published, reproduced: float | None, run_note: str = "") ->
     if run_note:
         notes.append(run_note)
     deviation = published.deviation
-    if _agrees(ours, published.value, published.allowed):
+    if published.agrees(ours):
         if deviation is not None:
             notes.append("documented deviation is stale: ours now agrees with the published value")
             return Cell(published, ours, "mismatch", "; ".join(notes))

@@ -82,12 +82,13 @@ def _decayed(model, target: str):
 
 def _optimizer(recipe: recipes.Recipe, precision: str):
     o = recipe.optimizer
+    clip = {"global_clipnorm": recipe.gradient_clip_norm} if recipe.gradient_clip_norm else {}
     if o.kind == "sgd":
         opt = keras.optimizers.SGD(learning_rate=recipe.schedule.base_lr, momentum=o.momentum,
-                                   nesterov=o.nesterov)
+                                   nesterov=o.nesterov, **clip)
     else:
         opt = keras.optimizers.RMSprop(learning_rate=recipe.schedule.base_lr, rho=o.rho,
-                                       momentum=o.momentum, epsilon=o.epsilon)
+                                       momentum=o.momentum, epsilon=o.epsilon, **clip)
     return keras.optimizers.LossScaleOptimizer(opt) if precision == "fp16" else opt
 
 

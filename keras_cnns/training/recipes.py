@@ -114,6 +114,7 @@ class Recipe:
     train_splits: tuple[str, ...] = ("train",)
     scale_range: tuple[int, int] = (256, 480)  # "imagenet-scale": shorter side range
     polyak_decay: float | None = None
+    gradient_clip_norm: float | None = None  # clip the global gradient norm to this value
     notes: str = ""
     assumptions: tuple[str, ...] = ()
 
@@ -339,11 +340,82 @@ TINY = Recipe(
     weight_decay=1e-4, weight_decay_on="kernels", batch_size=32, epochs=6, augment="none",
 )
 
+_INCEPTION_RMSPROP = Optimizer("rmsprop", momentum=0.9, rho=0.9, epsilon=1.0)
+
+INCEPTION_V3_IMAGENET = Recipe(
+    name="inception-v3-imagenet", paper="inception",
+    source=("Szegedy et al., Rethinking the Inception Architecture for Computer Vision, CVPR "
+            "2016 (arXiv:1512.00567), Sec. 8: 'TensorFlow ... 50 replicas ... with batch size "
+            "32 for 100 epochs ... our best models were achieved using RMSProp with decay of "
+            "0.9 and epsilon=1.0. We used a learning rate of 0.045, decayed every two epoch "
+            "using an exponential rate of 0.94. In addition, gradient clipping with threshold "
+            "2.0 was found to be useful to stabilize the training. Model evaluations are "
+            "performed using a running average of the parameters computed over time'; Sec. 7: "
+            "label smoothing with u(k) = 1/1000 and epsilon = 0.1; Sec. 4 / Table 3: the "
+            "batch-normalised auxiliary classifier"),
+    models=("inception-v3", "inception-v3-table1-stem"), datasets=("imagenet2012",),
+    optimizer=_INCEPTION_RMSPROP,
+    schedule=Schedule("exponential", 0.045, factor=0.94, every=2),
+    weight_decay=4e-5, weight_decay_on="kernels", batch_size=32, epochs=100,
+    augment="inception-crop", label_smoothing=0.1, dropout=0.2, aux_loss_weights=(0.4,),
+    gradient_clip_norm=2.0, polyak_decay=0.9999,
+    notes=("the paper trains asynchronously on 50 replicas of batch 32; the engine trains "
+           "synchronously on one global batch (linear lr scaling when --batch-size differs); "
+           "the imagenet2012 pipeline crops 224x224, the paper 299x299"),
+    assumptions=("weight decay 4e-5 on conv and fc kernels, dropout 0.2 (keep 0.8), "
+                 "auxiliary loss weight 0.4 and moving-average decay 0.9999: TF-slim's "
+                 "inception_v3 / train_image_classifier values (the paper prints none)",
+                 "RMSprop momentum 0.9 as in TF-slim; the paper does not state momentum"),
+)
+
+INCEPTION_V4_IMAGENET = dataclasses.replace(
+    INCEPTION_V3_IMAGENET, name="inception-v4-imagenet",
+    source=("Szegedy et al., Inception-v4, Inception-ResNet and the Impact of Residual "
+            "Connections on Learning, AAAI 2017 (arXiv:1602.07261), Sec. 4: 'TensorFlow "
+            "distributed machine learning system using 20 replicas ... our best models were "
+            "achieved using RMSProp with decay of 0.9 and epsilon=1.0. We used a learning rate "
+            "of 0.045, decayed every two epochs using an exponential rate of 0.94. Model "
+            "evaluations are performed using a running average of the parameters computed "
+            "over time'; Figs. 9 and 15: dropout (keep 0.8)"),
+    models=("inception-v4", "inception-resnet-v1", "inception-resnet-v2",
+            "inception-resnet-v2-tf-slim"),
+    aux_loss_weights=(), gradient_clip_norm=None, label_smoothing=0.0,
+    notes=("the paper trains asynchronously on 20 replicas; the imagenet2012 pipeline crops "
+           "224x224, the paper 299x299"),
+    assumptions=("batch 32 and 100 epochs as Inception-v3 (the paper prints neither)",
+                 "weight decay 4e-5 on conv and fc kernels and moving-average decay 0.9999: "
+                 "TF-slim defaults (the paper prints neither)",
+                 "RMSprop momentum 0.9 as in TF-slim; the paper does not state momentum",
+                 "no label smoothing, gradient clipping or auxiliary loss: the paper does not "
+                 "mention them for these networks"),
+)
+
+XCEPTION_IMAGENET = Recipe(
+    name="xception-imagenet", paper="xception",
+    source=("Chollet, Xception, CVPR 2017 (arXiv:1610.02357), Sec. 4.3: 'On ImageNet: "
+            "Optimizer: SGD; Momentum: 0.9; Initial learning rate: 0.045; Learning rate decay: "
+            "decay of rate 0.94 every 2 epochs'; Sec. 4.4: 'For Xception we use [a weight decay "
+            "of] 1e-5', 'a dropout layer of rate 0.5 before the logistic regression layer', no "
+            "auxiliary tower; Sec. 4.3: Polyak averaging at inference"),
+    models=("xception",), datasets=("imagenet2012",),
+    optimizer=_SGD,
+    schedule=Schedule("exponential", 0.045, factor=0.94, every=2),
+    weight_decay=1e-5, weight_decay_on="kernels", batch_size=32, epochs=100,
+    augment="inception-crop", dropout=0.5, polyak_decay=0.9999,
+    notes=("the paper trains synchronously on 60 K80 GPUs for about 3 days; the imagenet2012 "
+           "pipeline crops 224x224, the paper 299x299"),
+    assumptions=("batch size 32 and 100 epochs: the paper prints neither (Inception-v3's "
+                 "values, the baseline it matches)",
+                 "moving-average decay 0.9999 (TF-slim's); the paper names Polyak averaging "
+                 "without its decay"),
+)
+
 #: Every recipe by name.
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
     RESNET_CIFAR, PREACT_RESNET_CIFAR, WRN_CIFAR, WRN_SVHN, STOCHASTIC_DEPTH_CIFAR,
     STOCHASTIC_DEPTH_SVHN, DENSENET_CIFAR, DENSENET_CIFAR_NOAUG, DENSENET_SVHN, RESNEXT_CIFAR,
-    MOBILENET_IMAGENET, GOOGLENET_IMAGENET, VGG_IMAGENET, TINY)}
+    MOBILENET_IMAGENET, GOOGLENET_IMAGENET, VGG_IMAGENET, TINY,
+    INCEPTION_V3_IMAGENET, INCEPTION_V4_IMAGENET, XCEPTION_IMAGENET)}
 
 
 def get(name: str) -> Recipe:
