@@ -13,6 +13,14 @@ their losses are added with weight :data:`AUX_LOSS_WEIGHT` (0.3). ``aux_logits=T
 the model return ``[main, aux1, aux2]``; ``AUX_LOSS_WEIGHTS`` is the matching
 ``loss_weights`` for ``model.compile``.
 
+The stem's first layer: ``stem="conv"`` (default) is a plain 7x7/2 convolution to 64
+channels, as the paper's text and the BVLC Caffe reimplementation have it; ``stem="separable"``
+is the 7x7/2 depthwise-separable convolution with depth multiplier 8 (a 7x7 depthwise conv to
+3 x 8 = 24 channels, then a 1x1 to 64) that Table 1's conv1 row counts: 7*7*3*8 + 24*64 =
+2,712 weights ("2.7K") and 112*112*2,712 = 34.0M multiply-adds ("34M"). Chollet (Xception,
+2017, Sec. 2): "a depthwise separable convolution was used as the first layer of Inception
+V1 and Inception V2"; Ioffe & Szegedy (2015, appendix) give the depth multiplier 8.
+
 Departures, named: "same" padding everywhere (Keras pools with ceil-mode arithmetic, which
 gives Table 1's output sizes); LRN with the AlexNet constants (the paper does not list them);
 biases on every layer, as in the paper's DistBelief/Caffe models.
@@ -23,7 +31,7 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_bool, check_rate, fail
+from keras_cnns.arguments import check_bool, check_choice, check_rate, fail
 from keras_cnns.contract import Head, global_pooling
 from keras_cnns.layers import LocalResponseNormalization
 
@@ -47,6 +55,11 @@ STAGES = (("3a", "3b"), ("4a", "4b", "4c", "4d", "4e"), ("5a", "5b"))
 
 #: Modules whose outputs feed the auxiliary classifiers (Sec. 5).
 AUX_AFTER = ("4a", "4d")
+
+#: First-layer options: the plain 7x7 convolution or Table 1's depthwise-separable one.
+STEMS = ("conv", "separable")
+#: Depth multiplier of the separable stem (Ioffe & Szegedy 2015, appendix).
+STEM_DEPTH_MULTIPLIER = 8
 
 #: Weight of each auxiliary classifier's loss in the training loss (Sec. 5).
 AUX_LOSS_WEIGHT = 0.3
@@ -81,9 +94,13 @@ def aux_classifier(x, classes: int, classifier_activation, name: str):
 
 
 @registry.register("googlenet", paper=PAPER, reproduction="googlenet",
-                   input_shape=(224, 224, 3), classes=1000, min_size=32, names=["googlenet"],
-                   models=["googlenet"], aliases={"inception-v1": "googlenet"})
-def GoogLeNet(aux_logits: bool = False, dropout: float = 0.4, *, include_top: bool = True,
+                   input_shape=(224, 224, 3), classes=1000, min_size=32,
+                   names=[registry.name("googlenet"),
+                          registry.name("googlenet-separable", stem="separable")],
+                   models=["googlenet", "googlenet-separable"],
+                   aliases={"inception-v1": "googlenet"})
+def GoogLeNet(aux_logits: bool = False, dropout: float = 0.4, stem: str = "conv", *,
+              include_top: bool = True,
               weights=None, input_tensor=None, input_shape=None, pooling=None,
               classes: int = 1000, classifier_activation="softmax",
               name: str | None = None) -> keras.Model:
@@ -93,6 +110,8 @@ def GoogLeNet(aux_logits: bool = False, dropout: float = 0.4, *, include_top: bo
         aux_logits: also return the two auxiliary classifiers (needs ``include_top=True``);
             compile with ``loss_weights=AUX_LOSS_WEIGHTS``.
         dropout: rate before the linear layer, in [0, 1) (40% in Table 1).
+        stem: ``"conv"`` (plain 7x7 first layer) or ``"separable"`` (Table 1's
+            depthwise-separable first layer); see the module docstring.
         include_top: add average pool 7x7, dropout and the linear layer; needs 224x224 inputs.
         weights: ``None`` or the path of a ``.weights.h5`` file.
         input_tensor, input_shape: as in ``keras.applications``; default (224, 224, 3).
@@ -104,13 +123,20 @@ def GoogLeNet(aux_logits: bool = False, dropout: float = 0.4, *, include_top: bo
     """
     check_bool("aux_logits", aux_logits)
     check_rate("dropout", dropout)
+    check_choice("stem", stem, STEMS, "GoogLeNet stem must be 'conv' (a plain 7x7 convolution) "
+                 "or 'separable' (Table 1's depthwise-separable 7x7).")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     if aux_logits and not include_top:
         fail("GoogLeNet's auxiliary classifiers are part of the top: aux_logits=True needs "
              "include_top=True.", "include_top", include_top)
     inputs, x = head.inputs((224, 224, 3), min_size=32, fixed_size=224, model_name="GoogLeNet")
-    x = _conv(x, 64, 7, "conv1_7x7", strides=2)
+    if stem == "separable":
+        x = keras.layers.SeparableConv2D(64, 7, strides=2, padding="same",
+                                         depth_multiplier=STEM_DEPTH_MULTIPLIER,
+                                         activation="relu", name="conv1_7x7")(x)
+    else:
+        x = _conv(x, 64, 7, "conv1_7x7", strides=2)
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_3x3")(x)
     x = LocalResponseNormalization(name="pool1_norm")(x)
     x = _conv(x, 64, 1, "conv2_3x3_reduce")
@@ -134,4 +160,5 @@ def GoogLeNet(aux_logits: bool = False, dropout: float = 0.4, *, include_top: bo
         x = head.predictions(x)
     else:
         x = global_pooling(x, pooling)
-    return head.model(inputs, [x, *aux] if aux_logits else x, "googlenet")
+    model_name = "googlenet" if stem == "conv" else "googlenet_separable"
+    return head.model(inputs, [x, *aux] if aux_logits else x, model_name)

@@ -19,6 +19,11 @@ scaled by 0.5 as in the 12.35% row of that Table 1), ``"gated"`` (exclusive gati
 ``(1-g(x)) x + g(x) F(x)``, ``g`` a sigmoid 1x1 conv with bias initialised to -6),
 ``"shortcut_gated"`` (shortcut-only gating ``(1-g(x)) x + F(x)``, gate bias 0),
 ``"conv"`` (1x1 conv) and ``"dropout"`` (dropout with rate 0.5 on the shortcut).
+
+``bottleneck=True`` builds the original-unit bottleneck nets of He et al. 2016b (Identity
+Mappings, Table 3: the "baseline unit" ResNet-164 and ResNet-1001): depth ``9n+2``, units
+1x1 (16/32/64) -> 3x3 -> 1x1 (64/128/256), each followed by batch norm, ReLU after the
+addition, and "projection shortcuts for increasing dimensions" (their appendix).
 """
 
 from __future__ import annotations
@@ -26,9 +31,9 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_choice, check_depth
-from keras_cnns.blocks import (StageSpec, basic_branch, conv, conv_norm_act, residual_merge,
-                               run_stages, shortcut)
+from keras_cnns.arguments import check_bool, check_choice, check_depth, fail
+from keras_cnns.blocks import (StageSpec, basic_branch, bottleneck_block, conv, conv_norm_act,
+                               residual_merge, run_stages, shortcut)
 from keras_cnns.contract import Head
 from keras_cnns.resnet import DEPTHS as IMAGENET_DEPTHS
 from keras_cnns.resnet import PAPER
@@ -77,6 +82,13 @@ def cifar_block(x, filters: int, strides: int, *, name: str, shortcut_option: st
     return keras.layers.Activation("relu", name=f"{name}_out")(y)
 
 
+def bottleneck_unit(x, filters: int, strides: int, *, name: str):
+    """Original bottleneck unit on CIFAR (He et al. 2016b): ``filters`` is the unit's output
+    (4x its bottleneck width), projections where the dimensions increase."""
+    return bottleneck_block(x, filters // 4, strides, name=name, preset=PRESET,
+                            shortcut_option="B")
+
+
 def stem(x):
     """conv1 of Sec. 4.2: 3x3 conv, 16 filters, BN, ReLU."""
     return conv_norm_act(x, STAGE_FILTERS[0], 3, name="conv1", preset=PRESET)
@@ -97,12 +109,16 @@ def _cifar_depth(depth) -> bool:
                          convert={"shortcut_mapping": lambda m: m.replace("-", "_")},
                          spell={"shortcut_mapping": lambda m: m.replace("_", "-")}),
            registry.name("resnet-{depth}-b", shortcut="B",
+                         where=lambda a: a["depth"] not in IMAGENET_DEPTHS),
+           registry.name("resnet-{depth}-bottleneck", bottleneck=True,
                          where=lambda a: a["depth"] not in IMAGENET_DEPTHS)],
     models=[f"resnet-{d}" for d in (20, 32, 44, 56, 110, 1202)]
-    + [f"resnet-110-{m.replace('_', '-')}" for m in SHORTCUT_MAPPINGS[1:]],
+    + [f"resnet-110-{m.replace('_', '-')}" for m in SHORTCUT_MAPPINGS[1:]]
+    + ["resnet-164-bottleneck", "resnet-1001-bottleneck"],
     aliases={f"resnet{d}": f"resnet-{d}" for d in (20, 32, 44, 56, 110, 1202)},
     smallest="resnet-8")
-def ResNetCIFAR(depth: int = 110, shortcut: str = "A", shortcut_mapping: str = "identity", *,
+def ResNetCIFAR(depth: int = 110, shortcut: str = "A", shortcut_mapping: str = "identity",
+                bottleneck: bool = False, *,
                 include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
                 pooling=None, classes: int = 10, classifier_activation="softmax",
                 name: str | None = None) -> keras.Model:
@@ -114,20 +130,36 @@ def ResNetCIFAR(depth: int = 110, shortcut: str = "A", shortcut_mapping: str = "
             dimensions increase.
         shortcut_mapping: ``h(x)`` on the identity shortcuts (ECCV 2016 Table 1); see the
             module docstring.
+        bottleneck: the original-unit bottleneck nets of He et al. 2016b (depth ``9n+2``,
+            e.g. 164 and 1001), with projection shortcuts.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; the default input is
             32x32x3.
     """
-    check_depth("ResNet (CIFAR)", depth, "6n+2 (n >= 1)", _cifar_depth)
+    check_bool("bottleneck", bottleneck)
+    if bottleneck:
+        check_depth("ResNet (CIFAR, bottleneck)", depth, "9n+2 (n >= 1)",
+                    lambda d: d >= 11 and (d - 2) % 9 == 0)
+    else:
+        check_depth("ResNet (CIFAR)", depth, "6n+2 (n >= 1)", _cifar_depth)
     check_choice("shortcut", shortcut, ("A", "B"),
                  "ResNet shortcut must be 'A' (zero-padding) or 'B' (projection).")
     check_choice("shortcut_mapping", shortcut_mapping, SHORTCUT_MAPPINGS)
+    if bottleneck and (shortcut, shortcut_mapping) != ("A", "identity"):
+        fail("The bottleneck nets have projection shortcuts and identity mappings only.",
+             "shortcut_mapping" if shortcut == "A" else "shortcut",
+             shortcut_mapping if shortcut == "A" else shortcut)
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     inputs, x = head.inputs((32, 32, 3), min_size=8, model_name="ResNet (CIFAR)")
     x = stem(x)
-    x = run_stages(x, cifar_stages((depth - 2) // 6), cifar_block, shortcut_option=shortcut,
-                   mapping=shortcut_mapping)
+    if bottleneck:
+        x = run_stages(x, cifar_stages((depth - 2) // 9, tuple(4 * f for f in STAGE_FILTERS)),
+                       bottleneck_unit)
+    else:
+        x = run_stages(x, cifar_stages((depth - 2) // 6), cifar_block, shortcut_option=shortcut,
+                       mapping=shortcut_mapping)
     suffix = "" if shortcut_mapping == "identity" else f"_{shortcut_mapping}"
     suffix += "" if shortcut == "A" else "_b"
+    suffix += "_bottleneck" if bottleneck else ""
     return head.model(inputs, head.classifier(x), f"resnet{depth}_cifar{suffix}")

@@ -34,7 +34,10 @@ REDUCTION = 16
 
 @registry.register(
     "se-resnet", paper=PAPER, reproduction="senet", input_shape=(224, 224, 3), classes=1000,
-    min_size=32, names=[registry.name("se-resnet-{depth}", where=lambda a: a["depth"] in (50, 101, 152))],
+    min_size=32,
+    names=[registry.name("se-resnet-{depth}", where=lambda a: a["depth"] in (50, 101, 152)),
+           registry.name("se-resnet-{depth}-r{ratio}",
+                         where=lambda a: a["depth"] in (50, 101, 152))],
     models=["se-resnet-50", "se-resnet-101", "se-resnet-152"])
 def SEResNet(depth: int = 50, ratio: int = REDUCTION, *, include_top: bool = True,
              weights=None, input_tensor=None, input_shape=None, pooling=None,

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import keras
 
-WEIGHT_LAYERS = (keras.layers.Conv2D, keras.layers.Dense)
+#: Layers the papers count as one weight layer (a depthwise-separable convolution is one).
+WEIGHT_LAYERS = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D,
+                 keras.layers.SeparableConv2D, keras.layers.Dense)
 
 
 def _inbound(layer) -> list:

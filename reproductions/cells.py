@@ -10,6 +10,11 @@ status:
                computed, the corrected figure, which ours must then match;
 ``mismatch``   ours disagrees and no deviation is documented: a failure;
 ``not-run``    an accuracy cell with no real training run in the ledger.
+
+Accuracy cells carry a tolerance with its reason (the paper's reported spread, or a
+published run-to-run spread for the dataset and model family, :mod:`reproductions.spreads`),
+name the registry model a run must train, and may be bounds ("> 20": a run that failed to
+train) or competition ensembles, which no single run can reproduce.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ STATUSES = ("match", "deviation", "mismatch", "not-run")
 #: Multiplier of each unit; the value of a cell is ``printed number * SCALE[unit]``.
 SCALE = {"": 1, "K": 1e3, "M": 1e6, "G": 1e9, "%": 1, "MB": 1e6, "x": 1}
 
-_NUMBER = re.compile(r"^[~≈<>]?\s*([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)")
+_NUMBER = re.compile(r"^([~≈<>]?)\s*([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)")
 
 
 def parse_printed(printed: str) -> tuple[float, float]:
@@ -31,16 +36,24 @@ def parse_printed(printed: str) -> tuple[float, float]:
     match = _NUMBER.match(printed.strip())
     if not match:
         raise ValueError(f"Not a printed number: {printed!r}")
-    digits = match.group(1).replace(",", "")
+    digits = match.group(2).replace(",", "")
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     return float(digits), 0.5 * 10.0 ** -decimals
 
 
+def printed_bound(printed: str) -> str:
+    """``">"`` or ``"<"`` when a number is printed as a bound ("> 20"), else ``""``."""
+    match = _NUMBER.match(printed.strip())
+    return match.group(1) if match and match.group(1) in "<>" else ""
+
+
 #: What sort of error a published number is: a sum or product miscomputed, a value copied
-#: from another row, a wrong rounding, a wrong unit, a typo (digits swapped, a misprint), or
-#: a figure that belongs to another network than the row names (which, when the paper
-#: describes that network, we build and match instead).
-DEVIATION_KINDS = ("arithmetic", "copied-row", "rounding", "unit", "typo", "other-network")
+#: from another row, a wrong rounding, a wrong unit, a typo (digits swapped, a misprint), a
+#: value read from the wrong place of the network (an output width given as an input
+#: width), or a figure that belongs to another network than the row names (which, when the
+#: paper describes that network, we build and match instead).
+DEVIATION_KINDS = ("arithmetic", "copied-row", "rounding", "unit", "typo", "misread",
+                   "other-network")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,8 +70,8 @@ class Deviation:
     kind: str = ""  # one of DEVIATION_KINDS: what sort of error the published number is
 
     def __post_init__(self):
-        if self.kind and self.kind not in DEVIATION_KINDS:
-            raise ValueError(f"Deviation kind must be one of {DEVIATION_KINDS}. "
+        if self.kind not in DEVIATION_KINDS:
+            raise ValueError(f"A deviation names its kind, one of {DEVIATION_KINDS}. "
                              f"Received: kind={self.kind!r}")
 
 
@@ -72,37 +85,46 @@ class Published:
     printed: str  # exactly as printed, e.g. "138M", "1,728", "3.2M"
     unit: str = ""  # key of SCALE
     kind: str = "complexity"  # or "accuracy"
-    rounding: str = "nearest"  # "nearest" (half a unit of the last digit), "tolerance", or
-    # "bound" (printed "<x" or ">x", e.g. "less than 25 million": ours must lie beyond x)
+    rounding: str = "nearest"  # "nearest" (half a unit of the last digit) or "tolerance"
     tolerance: float | None = None  # in ``unit``, with rounding="tolerance"
     tolerance_reason: str = ""
     convention: str = ""  # e.g. "weights only, biases not counted"
     deviation: Deviation | None = None
     model: str | None = None  # registry name of the model the cell is a figure of
     metric: object = None  # a reproductions.measure.Metric: the convention that selects it
+    ensemble: bool = False  # an accuracy of several models (a competition entry)
 
     def __post_init__(self):
         if self.metric is not None:
             if self.convention:
                 raise ValueError(f"{self.row}/{self.column}: a metric states its own convention.")
             object.__setattr__(self, "convention", self.metric.text)
-        if (self.model is None) != (self.metric is None):
+        if self.kind == "complexity" and (self.model is None) != (self.metric is None):
             raise ValueError(f"{self.row}/{self.column}: give a model and a metric, or neither.")
+        if self.kind == "accuracy":
+            if self.metric is not None:
+                raise ValueError(f"{self.row}/{self.column}: an accuracy cell has no metric.")
+            if self.rounding != "tolerance" and not self.ensemble:
+                raise ValueError(f"{self.row}/{self.column}: an accuracy cell needs a tolerance "
+                                 "and its reason (the paper's spread or a published one).")
         if self.unit not in SCALE:
             raise ValueError(f"Unknown unit {self.unit!r} in {self.row}/{self.column}.")
         if self.kind not in ("complexity", "accuracy"):
             raise ValueError(f"Unknown kind {self.kind!r} in {self.row}/{self.column}.")
         if self.rounding == "tolerance" and (self.tolerance is None or not self.tolerance_reason):
             raise ValueError(f"A tolerance needs a value and a reason ({self.row}/{self.column}).")
-        if self.rounding not in ("nearest", "tolerance", "bound"):
+        if self.rounding not in ("nearest", "tolerance"):
             raise ValueError(f"Unknown rounding {self.rounding!r} in {self.row}/{self.column}.")
-        if self.rounding == "bound" and not self.printed.strip().startswith(("<", ">")):
-            raise ValueError(f"A bound is printed '<x' or '>x' ({self.row}/{self.column}).")
         parse_printed(self.printed)
 
     @property
     def value(self) -> float:
         return parse_printed(self.printed)[0]
+
+    @property
+    def bound(self) -> str:
+        """``">"``/``"<"`` for a cell printed as a bound, else ``""``."""
+        return printed_bound(self.printed)
 
     @property
     def allowed(self) -> float:
@@ -111,18 +133,12 @@ class Published:
             return self.tolerance
         return parse_printed(self.printed)[1]
 
-    def agrees(self, ours: float) -> bool:
-        """Whether ``ours`` (in ``unit``) agrees with the printed number: within the allowed
-        difference, or beyond a printed bound."""
-        if self.rounding == "bound":
-            below = self.printed.strip().startswith("<")
-            return ours < self.value if below else ours > self.value
-        return _agrees(ours, self.value, self.allowed)
-
     @property
     def rounding_text(self) -> str:
-        if self.rounding == "bound":
-            return f"bound: {self.printed.strip()}{self.unit}"
+        if self.bound:
+            return f"a bound: ours must be {self.bound} {self.value:g}{self.unit}"
+        if self.ensemble and self.rounding != "tolerance":
+            return "an ensemble: not compared with one run"
         if self.rounding == "tolerance":
             return f"±{self.tolerance:g}{self.unit} ({self.tolerance_reason})"
         return f"±{self.allowed:g}{self.unit} (printed rounding)"
@@ -153,8 +169,16 @@ class Cell:
         }
 
 
-def _agrees(ours: float, target: float, allowed: float) -> bool:
+def _agrees(ours: float, target: float, allowed: float, bound: str = "") -> bool:
+    if bound == ">":
+        return ours > target
+    if bound == "<":
+        return ours < target
     return abs(ours - target) <= allowed * (1 + 1e-9) + 1e-12
+
+
+ENSEMBLE_NOTE = ("a competition entry of several models (and crops): no single training run "
+                 "can reproduce it, so no run fills this cell")
 
 
 def check(published: Published, reproduced: float | None, run_note: str = "") -> Cell:
@@ -166,13 +190,17 @@ def check(published: Published, reproduced: float | None, run_note: str = "") ->
     if reproduced is None:
         if published.kind != "accuracy":
             raise ValueError(f"Complexity cell {published.row}/{published.column} has no figure.")
-        notes.append(run_note or "needs a real training run; none in the ledger")
+        if published.ensemble:
+            notes.append(ENSEMBLE_NOTE)
+        else:
+            model = f" of {published.model}" if published.model else ""
+            notes.append(run_note or f"needs a real training run{model}; none in the ledger")
         return Cell(published, None, "not-run", "; ".join(notes))
     ours = reproduced / SCALE[published.unit]
     if run_note:
         notes.append(run_note)
     deviation = published.deviation
-    if published.agrees(ours):
+    if _agrees(ours, published.value, published.allowed, published.bound):
         if deviation is not None:
             notes.append("documented deviation is stale: ours now agrees with the published value")
             return Cell(published, ours, "mismatch", "; ".join(notes))
@@ -180,7 +208,7 @@ def check(published: Published, reproduced: float | None, run_note: str = "") ->
     if deviation is None:
         notes.append(f"differs by more than {published.rounding_text}")
         return Cell(published, ours, "mismatch", "; ".join(notes))
-    notes.append(f"{deviation.reason} [{deviation.evidence}]")
+    notes.append(f"{deviation.kind}: {deviation.reason} [{deviation.evidence}]")
     if deviation.corrected is not None:
         corrected, half_ulp = parse_printed(deviation.corrected)
         if not _agrees(ours, corrected, half_ulp):
@@ -222,7 +250,8 @@ def check_table(paper: str, table_id: str, title: str, source: str, published: l
     for item in published:
         key = (item.row, item.column)
         if item.kind == "accuracy":
-            run = ledger.find(paper, table_id, item.row, item.column)
+            run = None if item.ensemble else ledger.find(paper, table_id, item.row,
+                                                         item.column, model=item.model)
             if run is None:
                 cells.append(check(item, None))
             else:

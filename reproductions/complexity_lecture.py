@@ -11,6 +11,7 @@ import keras
 from reproductions._graph import deepest
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import MACS, WEIGHTS, Metric, measure
+from reproductions.spreads import IMAGENET_TOP5, accuracy
 
 KEY = "complexity-lecture"
 PAPER = ("Lecture notes 004, 'Accuracy vs. efficiency' complexity table (after Sze, Chen, "
@@ -80,20 +81,24 @@ METRICS = {
 }
 
 _GOOGLENET_MACS = Deviation(
-    "does not follow from GoogLeNet's Table 1 widths",
-    "Table 1's own ops column sums to 1,502M (with conv1's wrong 34M); its widths give 1.58G "
-    "(see results/googlenet.md)", corrected="1.58")
+    "does not follow from GoogLeNet's Table 1 with either first layer",
+    "Table 1's ops column sums to 1,502M, the count of the network it describes, whose "
+    "first layer is depthwise-separable (our GoogLeNet(stem='separable'): 1.50G); the plain "
+    "7x7 first layer of the BVLC model counted here gives 1.58G (see results/googlenet.md)",
+    corrected="1.58", kind="arithmetic")
 DEVIATIONS = {
     ("# of CONV Layers", "VGG-16"): Deviation(
         "16 counts VGG-16's weight layers: 13 convolutions + 3 FC layers (the FC row of the "
-        "same table lists the 3)", "Simonyan & Zisserman 2015, Table 1, column D", corrected="13"),
+        "same table lists the 3)", "Simonyan & Zisserman 2015, Table 1, column D", corrected="13",
+        kind="copied-row"),
     ("# of Channels (max)", "GoogLeNet (v1)"): Deviation(
         "1024 is inception 5b's output depth, which only the average pool and the linear "
         "layer see; no convolution has more than 832 input channels",
-        "Table 1: the widest input of a conv is inception 5a/5b's 832", corrected="832"),
+        "Table 1: the widest input of a conv is inception 5a/5b's 832", corrected="832",
+        kind="misread"),
     ("# of Filters (min)", "GoogLeNet (v1)"): Deviation(
         "the smallest conv layers are inception 3a/4a's 16-filter 5x5 reduces",
-        "Table 1, '#5x5 reduce' column: 16 in rows 3a and 4a", corrected="16"),
+        "Table 1, '#5x5 reduce' column: 16 in rows 3a and 4a", corrected="16", kind="misread"),
     ("CONV # of MACs", "GoogLeNet (v1)"): _GOOGLENET_MACS,
     ("Total MACs", "GoogLeNet (v1)"): _GOOGLENET_MACS,
 }
@@ -113,8 +118,9 @@ def _published() -> list[Published]:
         for column, printed in zip(MODELS, values):
             note = CONVENTION.get(row, COUNTING if "Weights" in row or "MACs" in row else "")
             if row.startswith("Accuracy"):
-                cells.append(Published(SOURCE, row, column, printed, "%", kind="accuracy",
-                                       convention="single crop, cnn-benchmarks"))
+                cells.append(accuracy(SOURCE, row, column, printed, IMAGENET_TOP5,
+                                      model=MODELS[column],
+                                      convention="single crop, cnn-benchmarks"))
             elif row in ("Filter Sizes", "Stride"):
                 parts = _split(printed)
                 for index, part in enumerate(parts, start=1):

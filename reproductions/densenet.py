@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import keras_cnns
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.evidence import CONV_FC_WEIGHTS, RESNET1202_PARAMS
 from reproductions.measure import TRAINABLE, Metric
-from reproductions.resnet_evidence import PREACT1001_EVIDENCE, PREACT1001_REASON, RESNET1202_EVIDENCE
+from reproductions.spreads import (CIFAR10, CIFAR10_PLAIN, CIFAR100, CIFAR100_PLAIN, SVHN,
+                                   accuracy)
 
 KEY = "densenet"
 PAPER = "Huang et al., Densely Connected Convolutional Networks, CVPR 2017 (arXiv:1608.06993)"
 
-T2 = ("Huang et al. 2017, Table 2 'Error rates (%) on CIFAR and SVHN', as in lecture 004 slide "
+T2 = ("Huang et al. 2017 (arXiv:1608.06993), Table 2 'Error rates (%) on CIFAR and SVHN' "
+      "('The test errors were only evaluated once', Sec. 4.2), as in lecture 004 slide "
       "'DenseNet'")
 T1 = "Huang et al. 2017, Table 1 'DenseNet architectures for ImageNet' (layer names DenseNet-121..264)"
 PARAMS = ("trainable parameters: conv/FC weights, FC bias, batch-norm gamma/beta "
@@ -22,10 +25,31 @@ PARAMS_METRIC = TRAINABLE.described(PARAMS)
 DEPTH_METRIC = Metric(DEPTH, lambda m: len(m.profile.select(("Conv2D", "Dense"))))
 COLUMNS = ("C10", "C10+", "C100", "C100+", "SVHN")
 
-_DEVIATION_1202 = Deviation(
-    "ResNet-1202 with stochastic depth is given 10.2M, the pre-activation ResNet-1001 figure; "
-    "the 6n+2 net with n=200 has 19.4M", RESNET1202_EVIDENCE, corrected="19.4")
-_DEVIATION_1001 = Deviation(PREACT1001_REASON, PREACT1001_EVIDENCE, corrected="10.3")
+_DEVIATION_1202 = RESNET1202_PARAMS
+#: The spread of each column: without augmentation (C10, C100), with it (C10+, C100+), SVHN.
+SPREADS = dict(zip(COLUMNS, (CIFAR10_PLAIN, CIFAR10, CIFAR100_PLAIN, CIFAR100, SVHN)))
+_EARLY_SD = ("as printed by the first arXiv version of Huang et al. 2016 "
+             "(arXiv:1603.09382v1); the later versions print 5.25 (C10+) and 24.98 (C100+)")
+#: Notes on the cells of some rows (where they come from).
+_ROW_NOTES = {
+    "ResNet (reported by [13]) 110": "the constant-depth ResNet of Huang et al. 2016 (their "
+                                     "reproduction of He et al.)",
+    "ResNet with Stochastic Depth 110": _EARLY_SD,
+    "Wide ResNet with Dropout 16 (WRN-16-8)": "C10+/C100+ are WRN Table 4's (ZCA "
+                                              "preprocessing, no dropout named)",
+    "Wide ResNet with Dropout 28 (WRN-28-10)": "C10+/C100+ are WRN Table 4's (ZCA "
+                                               "preprocessing, no dropout named)",
+    "Wide ResNet with Dropout 16 (WRN-16-4)": "WRN Table 6, with dropout 0.4",
+}
+#: Cells with their paper's own spread.
+_OWN = {("ResNet (pre-activation) 1001", "C10+"): CIFAR10.own(
+            0.20, "He et al. 2016b Table 4: ResNet-1001 at batch 64, 4.62 (4.69±0.20), median "
+                  "(mean±std) of 5 runs"),
+        ("ResNet (pre-activation) 1001", "C100+"): CIFAR100.own(
+            0.22, "He et al. 2016b Table 4: ResNet-1001 22.71 (22.68±0.22)"),
+        ("ResNet [11] 110", "C10+"): CIFAR10.own(
+            0.16, "He et al. 2016 Table 6: ResNet-110 6.43 (6.61±0.16), best (mean±std) of 5 "
+                  "runs; 6.61 is the mean")}
 
 # (row, registry name, depth, params, deviation, five errors as printed)
 _ROWS = [
@@ -44,7 +68,7 @@ _ROWS = [
      ("-", "-", "-", "-", "1.64")),
     ("ResNet (pre-activation) 164", "preact-resnet-164", "164", "1.7M", None,
      ("11.26*", "5.46", "35.58*", "24.33", "-")),
-    ("ResNet (pre-activation) 1001", "preact-resnet-1001", "1001", "10.2M", _DEVIATION_1001,
+    ("ResNet (pre-activation) 1001", "preact-resnet-1001", "1001", "10.2M", CONV_FC_WEIGHTS,
      ("10.56*", "4.62", "33.47*", "22.71", "-")),
     ("DenseNet (k = 12) 40", "densenet-40-12", "40", "1.0M", None,
      ("7.00", "5.24", "27.55", "24.42", "1.79")),
@@ -63,16 +87,21 @@ _ROWS = [
 
 def _table2_cells():
     cells = []
-    for row, model, depth, params, deviation, errors in _ROWS:
+    for row, model, depth, params, special, errors in _ROWS:
         if model.startswith("densenet"):
             cells.append(Published(T2, row, "Depth", depth, model=model, metric=DEPTH_METRIC))
+        metric = special if isinstance(special, Metric) else PARAMS_METRIC
+        deviation = special if isinstance(special, Deviation) else None
         cells.append(Published(T2, row, "Params", params.rstrip("M"), "M", deviation=deviation,
-                               model=model, metric=PARAMS_METRIC))
+                               model=model, metric=metric))
         for column, printed in zip(COLUMNS, errors):
             if printed != "-":
-                cells.append(Published(T2, row, column, printed, "%", kind="accuracy",
-                                       convention="* = the paper's own run"
-                                       if printed.endswith("*") else ""))
+                notes = [_ROW_NOTES.get(row, "")]
+                if printed.endswith("*"):
+                    notes.append("* = the DenseNet authors' own run")
+                cells.append(accuracy(T2, row, column, printed.rstrip("*"),
+                                      _OWN.get((row, column), SPREADS[column]), model=model,
+                                      convention="; ".join(n for n in notes if n)))
     return cells
 
 
@@ -84,7 +113,8 @@ _IMAGENET = [("DenseNet-121", "densenet-121", "121", None),
                  "bottleneck layers give 265 weight layers",
                  "2*(6+12+64+48) = 260 convs in the dense blocks, + the 7x7 stem conv, + 3 "
                  "transition convs, + the classifier = 265; the same count gives 121, 169 and "
-                 "201 for the other columns (2*58+5, 2*82+5, 2*98+5)", corrected="265"))]
+                 "201 for the other columns (2*58+5, 2*82+5, 2*98+5)", corrected="265",
+                 kind="arithmetic"))]
 
 
 def _call(model: str) -> str:

@@ -1,8 +1,13 @@
 """GoogLeNet (Szegedy et al. 2015), Table 1: per row, output size, depth, the six width
-columns, params and ops (lecture notes 003 and 004)."""
+columns, params and ops (lecture notes 003 and 004), reproduced with the depthwise-separable
+first layer Table 1 counts (Chollet 2017, Sec. 2; Ioffe & Szegedy 2015, appendix)."""
 
 from __future__ import annotations
 
+import keras
+
+import keras_cnns
+from keras_cnns.googlenet import inception_block
 from reproductions._graph import path_depths
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import measure
@@ -73,8 +78,8 @@ def _row_arithmetic(index: int) -> tuple[int, int, str]:
     """Weights, multiply-adds and the formula, from the row's own printed widths only."""
     label, _, (size, _, out), _, widths, _, _ = ROWS[index]
     c = _input_channels(index)
-    if label == "convolution 7x7/2":
-        terms = [("7x7x3x64", 7 * 7 * 3 * 64)]
+    if label == "convolution 7x7/2":  # the separable stem: 7x7 depthwise x8, then 1x1 to 64
+        terms = [("7x7x3x8", 7 * 7 * 3 * 8), ("24x64", 24 * 64)]
     elif label == "convolution 3x3/1":
         terms = [(f"{c}x64", c * 64), ("3x3x64x192", 9 * 64 * 192)]
     elif label == "linear":
@@ -96,7 +101,6 @@ def _ki(weights: int) -> str:
 # Cells whose printed value does not follow from the row's own widths (checked by hand;
 # the reasons are one line each). The corrected figures are the row arithmetic above.
 _PARAM_REASON = {
-    "convolution 7x7/2": "2.7K is not a 7x7 conv from 3 to 64 channels",
     "inception (3b)": "printed 380K; the row's widths give 379.0K",
     "inception (4a)": "printed 364K; the row's widths give 2.75K more",
     "inception (4b)": "printed 437K; the row's widths give 438.0K",
@@ -107,10 +111,20 @@ _PARAM_REASON = {
     "inception (5b)": "printed 1388K; the row's widths give 21K more",
 }
 _OPS_REASON = {
-    "convolution 7x7/2": "34M is 112x112 x the wrong 2.7K; with 7x7x3x64 weights it is 118.0M",
-    "inception (4a)": "14x14 x 375,552 = 73.61M, which rounds to 74M, not 73M",
-    "inception (5a)": "7x7 x 1,042,432 = 51.08M; the printed 54M is 7x7 x the wrong 1072K",
+    "inception (4a)": ("rounding", "14x14 x 375,552 = 73.61M, which rounds to 74M, not 73M"),
+    "inception (5a)": ("arithmetic", "7x7 x 1,042,432 = 51.08M; the printed 54M is 7x7 x the "
+                                     "row's wrong 1072K"),
 }
+#: conv1: Table 1 counts the depthwise-separable stem (7x7x3x8 + 24x64 = 2,712 weights,
+#: 112x112 x 2,712 = 34.0M ops). Its params cell is the one row printed in K = 1000.
+_STEM_UNIT = Deviation(
+    "printed in K = 1000 where the rest of the column counts K = 1024 (2,712 weights are "
+    "2.648 x 1024, which prints 2.6K in the column's unit)",
+    "the column's unit is fixed by the rows it prints exactly: convolution 3x3/1 64x64 + "
+    "3x3x64x192 = 114,688 = 112.0 x 1024 ('112K'; 114.7 in K = 1000), linear 1024x1000 = "
+    "1000.0 x 1024 ('1000K'; 1024.0 in K = 1000), inception (3a) 163,328 = 159.5 x 1024 "
+    "('159K'); only 2,712 / 1000 = 2.712 gives '2.7K'",
+    corrected="2.648", kind="unit")
 
 
 def _table1() -> list[Published]:
@@ -131,17 +145,19 @@ def _table1() -> list[Published]:
         if params:
             weights, macs, formula = _row_arithmetic(index)
             reason = _PARAM_REASON.get(label)
-            cells.append(Published(
-                T1, label, "params", params, "Ki", convention=PARAMS_CONVENTION,
-                deviation=reason and Deviation(
-                    f"does not follow from the row's own widths: {reason}",
-                    f"{formula} = {_ki(weights)}K", corrected=_ki(weights))))
-            reason = _OPS_REASON.get(label)
+            deviation = reason and Deviation(
+                f"does not follow from the row's own widths: {reason}",
+                f"{formula} = {_ki(weights)}K", corrected=_ki(weights), kind="arithmetic")
+            if label == "convolution 7x7/2":
+                deviation = _STEM_UNIT
+            cells.append(Published(T1, label, "params", params, "Ki",
+                                   convention=PARAMS_CONVENTION, deviation=deviation))
+            kind, reason = _OPS_REASON.get(label, (None, None))
             cells.append(Published(
                 T1, label, "ops", ops, "M", convention=OPS_CONVENTION,
                 deviation=reason and Deviation(
                     "does not follow from the row's own widths",
-                    f"{reason} ({formula})", corrected=f"{macs / 1e6:.2f}")))
+                    f"{reason} ({formula})", corrected=f"{macs / 1e6:.2f}", kind=kind)))
     return cells
 
 
@@ -157,7 +173,7 @@ def _flat_shape(shape) -> tuple:
 
 
 def _figures() -> tuple[dict, str]:
-    googlenet = measure("googlenet")
+    googlenet = measure("googlenet-separable")  # the stem Table 1 counts
     model, stats = googlenet.model, googlenet.profile
     depths = path_depths(model)
     ends = [end for _, end, *_ in ROWS]
@@ -184,7 +200,13 @@ def _figures() -> tuple[dict, str]:
                 ours[(label, column)] = model.get_layer(f"{prefix}{layer_suffix}").filters
         ours[(label, "params")] = sum(layer.weights for layer in members)
         ours[(label, "ops")] = sum(layer.macs for layer in members)
-    details = ("The params column counts K = 1024 weights: the convolution 3x3/1 row's "
+    plain = measure("googlenet").profile
+    details = ("Table 1 is reproduced with the depthwise-separable first layer it counts "
+               "(`GoogLeNet(stem='separable')`: conv1 7x7x3x8 + 24x64 = 2,712 weights and "
+               "34.0M multiply-adds); the plain 7x7 first layer of the paper's text and of the "
+               f"BVLC model (`GoogLeNet()`) has 9,408 weights and 118.0M, for {plain.weights:,} "
+               f"weights and {plain.macs:,} multiply-adds in all.\n\n"
+               "The params column counts K = 1024 weights: the convolution 3x3/1 row's "
                "64x64 + 3x3x64x192 = 114,688 = 112.0K and the linear row's 1024x1000 = "
                "1000.0K are exact only in that unit (biases would add 0.25K and 1K).\n\n"
                f"Our `{googlenet.call}` (no auxiliary classifiers): "
@@ -196,8 +218,46 @@ def _figures() -> tuple[dict, str]:
     return ours, details
 
 
+LECTURE = ("Lecture notes 004, slides 'GoogLeNet: Problems of Naive Inception Module' and "
+           "'Inception module with dimension reduction' (after CS231n 2017, lecture 9): a "
+           "module on a 28x28x256 input with 128 1x1, 192 3x3 and 96 5x5 filters")
+#: The bottleneck slide's six terms (its 1x1 reduces have 64 filters, as has the pool
+#: projection): 12,845,056 x 3 + 25,690,112 + 86,704,128 + 120,422,400 = 271,351,808.
+_BOTTLENECK = Deviation(
+    "the total does not follow from the six terms the slide lists",
+    "28x28x64x256 (x3: the two reduces and the pool projection) + 28x28x128x256 + "
+    "28x28x192x3x3x64 + 28x28x96x5x5x64 = 38,535,168 + 25,690,112 + 86,704,128 + "
+    "120,422,400 = 271,351,808; 358M is that sum plus the 3x3 term (86.7M) once more",
+    corrected="271.35", kind="arithmetic")
+OPS = "multiply-adds of the module's convolutions"
+LECTURE_CELLS = [
+    Published(LECTURE, "naive inception module", "conv ops", "854M", "M", convention=OPS),
+    Published(LECTURE, "inception module with 1x1 bottlenecks (64)", "conv ops", "358M", "M",
+              convention=OPS, deviation=_BOTTLENECK),
+]
+
+
+def _module_ops(bottleneck: bool) -> int:
+    inputs = keras.Input((28, 28, 256))
+    if bottleneck:  # GoogLeNet's own module: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, proj
+        outputs = inception_block(inputs, (128, 64, 192, 64, 96, 64), "bottleneck")
+    else:
+        branches = [keras.layers.Conv2D(n, k, padding="same")(inputs)
+                    for n, k in ((128, 1), (192, 3), (96, 5))]
+        pool = keras.layers.MaxPooling2D(3, strides=1, padding="same")(inputs)
+        outputs = keras.layers.Concatenate()([*branches, pool])
+    return keras_cnns.profile(keras.Model(inputs, outputs)).macs
+
+
+def _lecture() -> dict:
+    return {(LECTURE_CELLS[0].row, "conv ops"): _module_ops(False),
+            (LECTURE_CELLS[1].row, "conv ops"): _module_ops(True)}
+
+
 TABLES = [TableSpec("table1", "Table 1: GoogLeNet incarnation of the Inception architecture",
-                    T1, TABLE1, _figures)]
+                    T1, TABLE1, _figures),
+          TableSpec("lecture_inception_ops", "Lecture: naive vs bottleneck inception module "
+                    "(conv ops)", LECTURE, LECTURE_CELLS, _lecture)]
 #: Every published cell of this paper, by table id.
 PUBLISHED = published(TABLES)
 

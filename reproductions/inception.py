@@ -14,6 +14,7 @@ from keras_cnns.inception_v4 import REDUCTION_A
 from reproductions._graph import path_depths
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import MACS, TRAINABLE, Metric, measure
+from reproductions.spreads import IMAGENET_TOP1, IMAGENET_TOP5, Spread, accuracy
 
 KEY = "inception"
 PAPER = ("Ioffe & Szegedy, Batch Normalization, ICML 2015 (arXiv:1502.03167); Szegedy et al., "
@@ -65,19 +66,27 @@ KERAS_DEPTH = Metric("Keras' topological depth: layers on the longest path, inpu
                      "keras.applications builds neither)", lambda m: keras_depth(m.model))
 MULTIPLY_ADDS = MACS.described("multiply-adds of the conv and fc layers, at the model's "
                                "default input (299x299, BN-Inception and GoogLeNet 224x224)")
-#: Accuracy cells: not run here. ImageNet tolerance: the re-implementation gap of the same
-#: networks in Hu et al. 2019 (SENet TPAMI, arXiv:1709.01507v4) Table 2.
-IMAGENET_SPREAD = ("re-training spread of these networks: Hu et al. 2019 (SENet, "
-                   "arXiv:1709.01507v4) Table 2 re-train BN-Inception at 25.38/7.89 vs the "
-                   "original 25.2/7.82 and Inception-ResNet-v2 at 20.37/5.21 vs 19.9/4.9")
-TOP1, TOP5 = 0.5, 0.35
+#: Accuracy cells: not run here; tolerance two run-to-run standard deviations on ImageNet
+#: (reproductions.spreads: Goyal et al. 2017's 5-run ResNet-50 spread; no Inception paper
+#: prints a spread of its own).
 
 
-def _error(source: str, row: str, column: str, printed: str, unit: str = "%") -> Published:
-    top5 = "top-5" in column or "Top-5" in column
-    tolerance = (TOP5 if top5 else TOP1) / (100 if unit == "" else 1)
+def _spread(column: str) -> Spread:
+    return IMAGENET_TOP5 if "top-5" in column.lower() else IMAGENET_TOP1
+
+
+def _error(source: str, row: str, column: str, printed: str, unit: str = "%", *,
+           model: str | None = None, ensemble: bool = False, **kwargs) -> Published:
+    """An ImageNet accuracy cell (an error or an accuracy, in % or as a fraction with
+    ``unit=""``), within two run-to-run standard deviations; ``ensemble`` marks a combination
+    of several models, which no single run reproduces."""
+    spread = _spread(column)
+    if unit == "%":
+        return accuracy(source, row, column, printed, spread, model=model, ensemble=ensemble,
+                        **kwargs)
     return Published(source, row, column, printed, unit, kind="accuracy", rounding="tolerance",
-                     tolerance=tolerance, tolerance_reason=IMAGENET_SPREAD)
+                     tolerance=spread.tolerance / 100, tolerance_reason=spread.reason + "; "
+                     "printed as a fraction", model=model, ensemble=ensemble, **kwargs)
 
 
 # --- BN-Inception, Figure 5 -----------------------------------------------------------------
@@ -296,7 +305,7 @@ _GOOGLENET_COST = Deviation(
     corrected="1.58", kind="rounding")
 
 V3_TOTALS = [
-    Published(T_V3ABS, "Inception-v3", "parameters", "<25", "M", rounding="bound",
+    Published(T_V3ABS, "Inception-v3", "parameters", "<25", "M",
               model="inception-v3", metric=PARAMS),
     Published(T_V3ABS, "Inception-v3", "multiply-adds per inference", "5", "G",
               model="inception-v3", metric=MULTIPLY_ADDS, deviation=_V3_COST),
@@ -318,9 +327,11 @@ V3_TABLE3 = [
 def _v3_table3() -> list[Published]:
     cells = []
     for row, top1, top5, cost, model in V3_TABLE3:
-        cells.append(_error(T_V3T3, row, "top-1 error", top1))
+        trained = {"googlenet": "googlenet", "bn-inception-conv-stem": "bn-inception"}.get(
+            model, model)
+        cells.append(_error(T_V3T3, row, "top-1 error", top1, model=trained))
         if top5:
-            cells.append(_error(T_V3T3, row, "top-5 error", top5))
+            cells.append(_error(T_V3T3, row, "top-5 error", top5, model=trained))
         if model:
             deviation = (_GOOGLENET_COST if model == "googlenet" else
                          _V3_COST if model == "inception-v3" else None)
@@ -334,9 +345,12 @@ V3_RESULTS = _v3_table3() + [
     _error(T_V3T4, "Inception-v3, 12 crops", "top-5 error", "4.48"),
     _error(T_V3T4, "Inception-v3, 144 crops", "top-1 error", "18.77"),
     _error(T_V3T4, "Inception-v3, 144 crops", "top-5 error", "4.2"),
-    _error(T_V3ABS, "Inception-v3, 4 models, multi-crop (validation)", "top-1 error", "17.3"),
-    _error(T_V3ABS, "Inception-v3, 4 models, multi-crop (validation)", "top-5 error", "3.5"),
-    _error(T_V3ABS, "Inception-v3, 4 models, multi-crop (test)", "top-5 error", "3.6"),
+    _error(T_V3ABS, "Inception-v3, 4 models, multi-crop (validation)", "top-1 error", "17.3",
+           ensemble=True),
+    _error(T_V3ABS, "Inception-v3, 4 models, multi-crop (validation)", "top-5 error", "3.5",
+           ensemble=True),
+    _error(T_V3ABS, "Inception-v3, 4 models, multi-crop (test)", "top-5 error", "3.6",
+           ensemble=True),
 ]
 
 
@@ -387,14 +401,17 @@ def _v4_table1() -> tuple[dict, str]:
     return ours, details
 
 
+_V4T2_MODELS = {"BN-Inception": "bn-inception", "Inception-v3": "inception-v3",
+                "Inception-ResNet-v1": "inception-resnet-v1", "Inception-v4": "inception-v4",
+                "Inception-ResNet-v2": "inception-resnet-v2"}
 V4_RESULTS = [cell for network, top1, top5 in [
     ("BN-Inception", "25.2", "7.8"), ("Inception-v3", "21.2", "5.6"),
     ("Inception-ResNet-v1", "21.3", "5.5"), ("Inception-v4", "20.0", "5.0"),
     ("Inception-ResNet-v2", "19.9", "4.9")]
-    for cell in (_error(T_V4T2, network, "top-1 error", top1),
-                 _error(T_V4T2, network, "top-5 error", top5))] + [
+    for cell in (_error(T_V4T2, network, "top-1 error", top1, model=_V4T2_MODELS[network]),
+                 _error(T_V4T2, network, "top-5 error", top5, model=_V4T2_MODELS[network]))] + [
     _error(T_V4ABS, "Inception-v4 + 3 x Inception-ResNet-v2, ensemble (test)", "top-5 error",
-           "3.08")]
+           "3.08", ensemble=True)]
 
 
 # --- lecture 002 survey rows ----------------------------------------------------------------
@@ -423,7 +440,7 @@ SURVEY = [
               metric=PARAMS, deviation=_V3_PARAMS),
     Published(T_SURVEY, "Inception-V3", "depth", "159", model="inception-v3",
               metric=KERAS_DEPTH),
-    _error(T_SURVEY, "Inception-V3", "ImageNet top-5 error (ensemble)", "3.5"),
+    _error(T_SURVEY, "Inception-V3", "ImageNet top-5 error (ensemble)", "3.5", ensemble=True),
     _error(T_SURVEY, "Inception-V3", "top-5 error (multi-crop)", "3.58"),
     _error(T_SURVEY, "Inception-V3", "top-5 error (single-crop)", "5.6"),
     Published(T_SURVEY, "Inception-V4", "parameters", "35", "M", model="inception-v4",
@@ -473,10 +490,8 @@ for _row, _model, _params, _flops, _top1, _top5 in [
         Published(T_EFF, _row, "#FLOPS", _flops, "G", model=_model, metric=MULTIPLY_ADDS,
                   deviation=Deviation(*_V4_EFF, corrected="12.3", kind="other-network")
                   if _v4 else None),
-        Published(T_EFF, _row, "top-1 accuracy", _top1, "%", kind="accuracy",
-                  rounding="tolerance", tolerance=TOP1, tolerance_reason=IMAGENET_SPREAD),
-        Published(T_EFF, _row, "top-5 accuracy", _top5, "%", kind="accuracy",
-                  rounding="tolerance", tolerance=TOP5, tolerance_reason=IMAGENET_SPREAD),
+        _error(T_EFF, _row, "top-1 accuracy", _top1, model=_model),
+        _error(T_EFF, _row, "top-5 accuracy", _top5, model=_model),
     ]
 
 

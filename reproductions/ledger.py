@@ -48,13 +48,24 @@ def records(runs_dir: pathlib.Path | None = None) -> list[dict]:
     return out
 
 
-def find(paper: str, table: str, row: str, column: str,
-         runs_dir: pathlib.Path | None = None) -> dict | None:
-    """The newest full-length run for one cell, or ``None``."""
+def find(paper: str, table: str, row: str, column: str, runs_dir: pathlib.Path | None = None,
+         model: str | None = None) -> dict | None:
+    """The newest full-length run for one cell (of ``model``, when the cell names the network
+    a run must train), or ``None``."""
     runs = [r for r in records(runs_dir)
             if (r["paper"], r["table"], r["row"], r["column"]) == (paper, table, row, column)
-            and _trusted(r)]
+            and _trusted(r) and (model is None or _same_model(r.get("model"), model))]
     return runs[-1] if runs else None
+
+
+def _same_model(recorded: str | None, model: str) -> bool:
+    import keras_cnns
+
+    try:
+        return recorded is not None and (keras_cnns.model_info(recorded).name
+                                         == keras_cnns.model_info(model).name)
+    except ValueError:
+        return False
 
 
 def default_runs_dir(full_length_possible: bool) -> pathlib.Path:

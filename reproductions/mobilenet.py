@@ -20,6 +20,7 @@ import keras_cnns
 from keras_cnns.mobilenet import SEPARABLE_LAYERS, reduction_factor, separable_block
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import MACS, WEIGHTS, measure
+from reproductions.spreads import IMAGENET_SMALL
 
 KEY = "mobilenet"
 PAPER = ("Howard et al., MobileNets: Efficient Convolutional Neural Networks for Mobile Vision "
@@ -81,7 +82,7 @@ _STRIDE_DEVIATION = Deviation(
     f"next rows 'Conv / s1 1x1x1024x1024, 7x7x1024' and 'Avg Pool 7x7'; {REFERENCE} "
     "MOBILENETV1_CONV_DEFS ends with DepthSepConv(stride=1, depth=1024); "
     "keras.applications.MobileNet conv_dw_13 has strides=(1, 1)",
-    corrected="1")
+    corrected="1", kind="typo")
 
 
 def _row_label(layer: str, kind: str, filters: str, size: str) -> str:
@@ -116,7 +117,7 @@ _CONV3X3_DEVIATION = Deviation(
     "568,740,352 mult-adds = 1.906%; the printed column sums to 99.29% "
     "(94.86+3.06+1.19+0.18), with 1.91 it sums to 100.01%; the other three shares match; "
     f"{REFERENCE} lists Conv2d_0 at 10,838,016 MACs",
-    corrected="1.91")
+    corrected="1.91", kind="typo")
 
 
 def _table2_cells() -> list[Published]:
@@ -168,14 +169,14 @@ _CONV_MOBILENET_DEVIATION = Deviation(
     "the full 3x3 convs give 10,838,016 (conv1) + 4,855,431,168 (13 layers, 9*M*N*D_F^2 each) "
     "+ 1,024,000 (FC) = 4,867,293,184; the printed 4866 is this total without the FC "
     "(4,866,269,184), while MobileNet's 569 includes it (568,740,352; without FC 567.7 -> 568)",
-    corrected="4867")
+    corrected="4867", kind="arithmetic")
 
 _RES160_DEVIATION = Deviation(
     "the 160x160 mult-adds are truncated, not rounded: 290.68M prints as 291",
     "conv1 80*80*32*27 = 5,529,600, separable layers 284,121,600, FC 1,024,000: total "
     f"290,675,200; the 192 and 128 rows round (418.1 -> 418, 186.4 -> 186); {REFERENCE} "
     "(mobilenet_v1.md, MobileNet_v1_1.0_160) prints 291 Million MACs",
-    corrected="291")
+    corrected="291", kind="rounding")
 
 # Table id, source, rows (model, accuracy, mult-adds, params) exactly as printed.
 _MODEL_TABLES = [
@@ -200,7 +201,9 @@ def _model_cells(source: str, rows) -> list[Published]:
     for model, accuracy, madds, params in rows:
         cells += [
             Published(source, model, "ImageNet Accuracy", accuracy.rstrip("%"), "%",
-                      kind="accuracy", convention="top-1, printed as " + accuracy),
+                      kind="accuracy", convention="top-1, printed as " + accuracy,
+                      rounding="tolerance", tolerance=IMAGENET_SMALL.tolerance,
+                      tolerance_reason=IMAGENET_SMALL.reason, model=MODELS[model]),
             Published(source, model, "Million Mult-Adds", madds, "M", model=MODELS[model],
                       metric=MADDS_METRIC, deviation=_MADDS_DEVIATIONS.get(model)),
             Published(source, model, "Million Parameters", params, "M", model=MODELS[model],

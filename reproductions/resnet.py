@@ -8,7 +8,8 @@ import math
 
 from reproductions._graph import deepest, stage_blocks
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
-from reproductions.measure import MACS, Metric, measure
+from reproductions.measure import MACS, TRAINABLE, Metric, measure
+from reproductions.spreads import CIFAR10, IMAGENET_TOP1, IMAGENET_TOP5, accuracy
 
 KEY = "resnet"
 PAPER = ("He, Zhang, Ren & Sun, Deep Residual Learning for Image Recognition, CVPR 2016 "
@@ -156,10 +157,63 @@ def _flops_details() -> str:
         + "\n".join(rows))
 
 
+def _flops_details_with_shortcuts() -> str:
+    rows = []
+    for option in "ABC":
+        stats = measure(f"resnet-34-{option.lower()}").profile
+        rows.append(f"| {option} | {stats.macs / 1e9:.3f} | {stats.total('trainable'):,} |")
+    return (_flops_details() + "\n\nResNet-34 under the three shortcut options of Sec. 3.3 "
+            "(Table 3): option A, the paper's for the 18/34-layer nets of Tables 1 and 2, adds "
+            "no multiply-adds; B's three projections add 19.3M; C projects all 16 shortcuts.\n\n"
+            "| shortcut | multiply-adds (10^9) | parameters (with BN) |\n|---|---|---|\n"
+            + "\n".join(rows))
+
+
+T3 = ("He et al. 2016, Table 3 'Error rates (%, 10-crop testing) on ImageNet validation'; "
+      "ResNet-50/101/152 are of option B")
+#: Table 3 rows we build: (row, registry model, top-1, top-5).
+_TABLE3 = [("ResNet-34 A", "resnet-34", "25.03", "7.76"),
+           ("ResNet-34 B", "resnet-34-b", "24.52", "7.46"),
+           ("ResNet-34 C", "resnet-34-c", "24.19", "7.40"),
+           ("ResNet-50", "resnet-50", "22.85", "6.71"),
+           ("ResNet-101", "resnet-101", "21.75", "6.05"),
+           ("ResNet-152", "resnet-152", "21.43", "5.71")]
+TABLE3 = [cell for row, model, top1, top5 in _TABLE3 for cell in (
+    accuracy(T3, row, "top-1 err. (10-crop)", top1, IMAGENET_TOP1, model=model),
+    accuracy(T3, row, "top-5 err. (10-crop)", top5, IMAGENET_TOP5, model=model))]
+
+T6 = ("He et al. 2016, Table 6 'Classification error on the CIFAR-10 test set' (option A "
+      "shortcuts, Sec. 4.2)")
+CIFAR_PARAMS = TRAINABLE.described(
+    "trainable parameters: conv/FC weights, FC bias, batch-norm gamma/beta, 10-class head")
+#: Table 6's ResNet rows: (depth, # params, error); ResNet-110 is "best (mean±std)" of 5 runs.
+_TABLE6 = [(20, "0.27", "8.75"), (32, "0.46", "7.51"), (44, "0.66", "7.17"),
+           (56, "0.85", "6.97"), (110, "1.7", "6.43 (6.61±0.16)"), (1202, "19.4", "7.93")]
+_RESNET110 = CIFAR10.own(0.16, "the paper's own: ResNet-110 '6.43 (6.61±0.16)', best "
+                               "(mean±std) of 5 runs")
+
+
+def _table6() -> list[Published]:
+    cells = []
+    for depth, params, error in _TABLE6:
+        row, model = f"ResNet-{depth}", f"resnet-{depth}"
+        cells.append(Published(T6, row, "# params", params, "M", model=model,
+                               metric=CIFAR_PARAMS))
+        spread = _RESNET110 if depth == 110 else CIFAR10
+        note = ("the best of 5 runs (their mean 6.61)" if depth == 110 else "")
+        cells.append(accuracy(T6, row, "error (%)", error, spread, model=model,
+                              convention=note))
+    return cells
+
+
 TABLES = [
     TableSpec("table1_layout", "Table 1: layer layout per stage", T1, TABLE1, _layout),
     TableSpec("table1_flops", "Table 1: FLOPs (multiply-adds)", T1, FLOPS_ROW,
-              details=_flops_details),
+              details=_flops_details_with_shortcuts),
+    TableSpec("table3_shortcuts", "Table 3: ImageNet errors of the shortcut options and the "
+              "deeper nets (10-crop testing)", T3, TABLE3),
+    TableSpec("table6_cifar", "Table 6: CIFAR-10 ResNets (parameters and test error)", T6,
+              _table6()),
 ]
 #: Every published cell of this paper, by table id.
 PUBLISHED = published(TABLES)

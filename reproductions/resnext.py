@@ -9,14 +9,19 @@ from __future__ import annotations
 from reproductions._graph import stage_blocks
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import MACS, WEIGHTS_AND_BIASES, Metric, measure
+from reproductions.spreads import CIFAR10, CIFAR100, IMAGENET_TOP1, IMAGENET_TOP5, accuracy
 
 KEY = "resnext"
 PAPER = ("Xie, Girshick, Dollár, Tu & He, Aggregated Residual Transformations for Deep Neural "
          "Networks, CVPR 2017 (arXiv:1611.05431)")
 T1 = "Xie et al. 2017, Table 1 (lecture 004, 'ResNeXt-50 (32×4d)' template table)"
-T3 = "Xie et al. 2017, Table 3 and its caption; Fig. 5 caption (lecture 004 and 003)"
+T3 = ("Xie et al. 2017 (arXiv:1611.05431), Table 3 and its caption ('~4.1 billion FLOPs', "
+      "'~7.8 billion FLOPs'; lecture 004 and 003)")
+FIG5 = ("Xie et al. 2017, Fig. 5 caption ('~4.1 billion FLOPs, ~25 million parameters', '~7.8 "
+        "billion FLOPs, ~44 million parameters')")
 T4 = "Xie et al. 2017, Table 4 and its caption (lecture 004)"
-T7 = "Xie et al. 2017, Table 7 (CIFAR); lecture 002 'Width based Multi-Connection CNNs' table"
+T7 = ("Xie et al. 2017, Table 7 (CIFAR; 'Our results are the average of 10 runs'); lecture 002 "
+      "'Width based Multi-Connection CNNs' table")
 LECTURE = "Lecture 003, slide 'Model Capacity (# of parameters)'"
 
 PARAMS = "conv and fc weights and biases; batch-norm γ/β and moving statistics not counted"
@@ -89,39 +94,17 @@ def _row(depth: int, c: int, d: int) -> str:
     return f"{'ResNet' if c == 1 else 'ResNeXt'}-{depth} {c} × {d}d"
 
 
-_CLASS_REASON = ("'~{p}' in the caption is the complexity class of the {depth}-layer "
-                 "ResNet baseline, not this setting's count: the settings equalise the "
-                 "conv2 block's parameters (C·(256d + 9d² + 256d) ≈ 70k, Table 2), not the "
-                 "whole network's {what}")
-_FLOPS_DEV = {
-    (50, 4, 24): None, (50, 8, 14): None,
-    (50, 32, 4): "4.2",  # the paper's own Table 1 figure for ResNeXt-50 (32x4d)
-    (101, 4, 24): None, (101, 8, 14): None, (101, 32, 4): None,
-}
-_FLOPS_EVIDENCE = {
-    (50, 32, 4): "the paper's Table 1 prints 4.2×10^9 for this very model (ResNeXt-50 32×4d)",
-}
-_DEFAULT_FLOPS_EVIDENCE = (
-    "FLOPs are not what Table 2 equalises: with the stride on the 3x3, the first 1x1 of each "
-    "downsampling block runs at the input resolution with C·d output channels (C·d = 64, 80, "
-    "96, 112, 128 for the five settings, Table 2), and d is rounded to an integer (8×14d's "
-    "blocks carry +2.6% weights); the paper's own Table 1 prints 4.1 and 4.2 for two members "
-    "of the ~4.1 class")
-_BLOCK_ARITHMETIC = (
-    "Table 2 rounds d to an integer: 8×14d's conv2 block has 8·(256·14 + 9·14² + 14·256) = "
-    "71,456 weights vs ResNet's 69,632 (+2.6%), and every later non-first block carries the "
-    "same +2.6% (conv3 +7,296, conv4 +29,184, conv5 +116,736), while the four first blocks "
-    "carry 370,272 fewer (their 1x1 reduce sees fewer input channels, so the grouped "
-    "3x3's saving outweighs the wider 1x1s)")
-#: (depth, C, d) -> (evidence, corrected) of the "~25"/"~44" parameter cells off by rounding.
-_PARAMS_DEV = {
-    (50, 1, 64): ("the paper's own Table 1 prints 25.5×10^6 for this very model (ResNet-50), "
-                  "a member of the ~25M class", "25.5"),
-    (50, 8, 14): (_BLOCK_ARITHMETIC + "; at depth 50: 2·1,824 + 3·7,296 + 5·29,184 + "
-                  "2·116,736 − 370,272 = +34,656 over ResNet-50's 25.5M (Table 1)", "25.5"),
-    (101, 8, 14): (_BLOCK_ARITHMETIC + "; at depth 101 the 17 extra conv4 blocks add "
-                   "17·29,184 = 496,128: +530,784 in all, ≈ 44.4M + 0.53M", None),
-}
+#: "~" in the captions means approximately: the settings preserve the baseline's complexity
+#: by equalising the conv2 block's parameters (about 70k, Table 2), with d rounded to an
+#: integer and the first blocks of each stage differing; we read "~" as ±5%.
+APPROX = 0.05
+
+
+def _approx(printed: str, what: str, caption: str) -> dict:
+    value = float(printed)
+    return dict(rounding="tolerance", tolerance=round(APPROX * value, 4),
+                tolerance_reason=f"'~' in the {caption} caption ({what} preserved "
+                                 "approximately), read as ±5%")
 
 
 def _table3() -> list[Published]:
@@ -132,23 +115,14 @@ def _table3() -> list[Published]:
         cells.append(Published(T3, row, "cardinality C", str(c), convention="printed 'C × d'"))
         cells.append(Published(T3, row, "bottleneck width d", str(d),
                                convention="printed 'C × d'"))
-        cells.append(Published(T3, row, "top-1 error (%)", error, "%", kind="accuracy"))
-        key = (depth, c, d)
-        flops_dev = None
-        if key in _FLOPS_DEV:
-            flops_dev = Deviation(
-                _CLASS_REASON.format(p=flops, depth=depth, what="FLOPs"),
-                _FLOPS_EVIDENCE.get(key, _DEFAULT_FLOPS_EVIDENCE), corrected=_FLOPS_DEV[key])
-        cells.append(Published(T3, row, "FLOPs (~, caption)", f"~{flops}", "G",
-                               model=_model(*key), metric=FLOPS_METRIC, deviation=flops_dev))
-        params_dev = None
-        if key in _PARAMS_DEV:
-            evidence, corrected = _PARAMS_DEV[key]
-            params_dev = Deviation(
-                _CLASS_REASON.format(p=params, depth=depth, what="parameters"), evidence,
-                corrected=corrected)
-        cells.append(Published(T3, row, "params (~, Fig. 5 caption)", f"~{params}", "M",
-                               model=_model(*key), metric=PARAMS_METRIC, deviation=params_dev))
+        cells.append(accuracy(T3, row, "top-1 error (%)", error, IMAGENET_TOP1,
+                              model=_model(depth, c, d)))
+        cells.append(Published(T3, row, "FLOPs (~, Table 3 caption)", f"~{flops}", "G",
+                               model=_model(depth, c, d), metric=FLOPS_METRIC,
+                               **_approx(flops, "complexity", "Table 3")))
+        cells.append(Published(FIG5, row, "params (~, Fig. 5 caption)", f"~{params}", "M",
+                               model=_model(depth, c, d), metric=PARAMS_METRIC,
+                               **_approx(params, "parameters", "Fig. 5")))
     return cells
 
 
@@ -173,8 +147,9 @@ def _table4() -> list[Published]:
         cells.append(Published(T4, row, "cardinality C", str(c), convention="printed 'C × d'"))
         cells.append(Published(T4, row, "bottleneck width d", str(d),
                                convention="printed 'C × d'"))
-        cells.append(Published(T4, row, "top-1 err (%)", top1, "%", kind="accuracy"))
-        cells.append(Published(T4, row, "top-5 err (%)", top5, "%", kind="accuracy"))
+        model = _model(depth, c, d)
+        cells.append(accuracy(T4, row, "top-1 err (%)", top1, IMAGENET_TOP1, model=model))
+        cells.append(accuracy(T4, row, "top-5 err (%)", top5, IMAGENET_TOP5, model=model))
     for row, key, *_ in _TWO_X:
         cells.append(Published(T4, row, "FLOPs / ResNet-101's", "2", "x", model=_model(*key),
                                metric=TWO_X_METRIC))
@@ -192,8 +167,12 @@ def _cifar() -> list[Published]:
     for row, c, params, c10, c100 in _CIFAR:
         cells.append(Published(T7, row, "params", params, "M",
                                model=_model(_CIFAR_DEPTH, c, _CIFAR_WIDTH), metric=PARAMS_METRIC))
-        cells.append(Published(T7, row, "CIFAR-10 error (%)", c10, "%", kind="accuracy"))
-        cells.append(Published(T7, row, "CIFAR-100 error (%)", c100, "%", kind="accuracy"))
+        model = _model(_CIFAR_DEPTH, c, _CIFAR_WIDTH)
+        mean = "the mean of 10 runs (Table 7 caption)"
+        cells.append(accuracy(T7, row, "CIFAR-10 error (%)", c10, CIFAR10, model=model,
+                              convention=mean))
+        cells.append(accuracy(T7, row, "CIFAR-100 error (%)", c100, CIFAR100, model=model,
+                              convention=mean))
     return cells
 
 

@@ -9,7 +9,7 @@ import math
 from keras_cnns.stochastic_depth import expected_blocks, survival_probabilities
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import TRAINABLE, measure
-from reproductions.resnet_evidence import RESNET1202_EVIDENCE
+from reproductions.evidence import CONV_FC_WEIGHTS, RESNET1202_PARAMS
 
 KEY = "stochastic-depth"
 PAPER = "Huang et al., Deep Networks with Stochastic Depth, ECCV 2016 (arXiv:1603.09382)"
@@ -21,9 +21,7 @@ SEC3 = "Huang et al. 2016, Sec. 3 'Expected network depth' / 'Training time savi
 PARAMS = ("trainable parameters: conv/FC weights, FC bias, batch-norm gamma/beta (moving "
           "statistics not counted), CIFAR-10 head")
 PARAMS_METRIC = TRAINABLE.described(PARAMS)
-_DEVIATION_1202 = Deviation(
-    "ResNet-1202 is given 10.2M, the pre-activation ResNet-1001 figure; the 6n+2 net with "
-    "n=200 has 19.4M", RESNET1202_EVIDENCE, corrected="19.4")
+_DEVIATION_1202 = RESNET1202_PARAMS
 
 _PARAMS = [(source, f"ResNet-{depth} with stochastic depth ({table} table)",
             f"stochastic-depth-resnet-{depth}", printed, dev)

@@ -91,12 +91,12 @@ LECTURE_TABLE = (
         Published(LECTURE, "TOTAL", "memory", "24M", "M", model="vgg-d", metric=ACTIVATIONS,
                   deviation=Deviation(
                       "the total does not follow from the slide's own rows",
-                      _MEMORY_EVIDENCE, corrected="15.24")),
+                      _MEMORY_EVIDENCE, corrected="15.24", kind="arithmetic")),
         Published(LECTURE, "TOTAL", "memory per image (float32, forward)", "96MB", "MB",
                   convention="4 bytes per element",
                   deviation=Deviation(
                       "carries the wrong 24M total (24M x 4 bytes); the rows give 15.24M x 4 bytes",
-                      _MEMORY_EVIDENCE, corrected="60.95")),
+                      _MEMORY_EVIDENCE, corrected="60.95", kind="arithmetic")),
         Published(LECTURE, "TOTAL", "params", "138M", "M", model="vgg-d",
                   metric=WEIGHTS.described("weights only (not counting biases)")),
     ])
@@ -104,11 +104,19 @@ LECTURE_TABLE = (
 
 SEC23 = ("Simonyan & Zisserman 2015, Sec. 2.3 (three 3x3 layers vs one 7x7); also lecture 004, "
          "slide 'VGGNet: why smaller filters'")
+LECTURE_5X5 = ("Lecture notes 003, slide 'VGGNet' ('Fewer parameters: 2 x (3x3xC) vs (5x5xC)', "
+               "the weights of one output filter)")
 STACK_TABLE = [
     Published(SEC23, "three 3x3 conv layers, C channels", "weights / C^2", "27",
               convention="no biases"),
     Published(SEC23, "one 7x7 conv layer, C channels", "weights / C^2", "49", convention="no biases"),
     Published(SEC23, "7x7 vs three 3x3", "extra weights", "81", "%"),
+    Published(LECTURE_5X5, "two 3x3 conv layers, C channels: '2 x (3x3xC)'",
+              "weights per output filter / C", "18",
+              convention="no biases; the slide counts one filter: the stack has 18C^2 weights"),
+    Published(LECTURE_5X5, "one 5x5 conv layer, C channels: '(5x5xC)'",
+              "weights per output filter / C", "25",
+              convention="no biases; the slide counts one filter: the layer has 25C^2 weights"),
 ]
 
 
@@ -148,10 +156,14 @@ def _lecture() -> tuple[dict, str]:
 def _stack() -> dict:
     c_squared = 256 ** 2
     three_3x3, one_7x7 = _stack_weights(3, 3), _stack_weights(7, 1)
+    two_3x3, one_5x5 = _stack_weights(3, 2), _stack_weights(5, 1)
     return {
         ("three 3x3 conv layers, C channels", "weights / C^2"): three_3x3 / c_squared,
         ("one 7x7 conv layer, C channels", "weights / C^2"): one_7x7 / c_squared,
         ("7x7 vs three 3x3", "extra weights"): 100 * (one_7x7 - three_3x3) / three_3x3,
+        # C filters of the same size: the weights of one filter are the total over C.
+        (STACK_TABLE[3].row, "weights per output filter / C"): two_3x3 / c_squared,
+        (STACK_TABLE[4].row, "weights per output filter / C"): one_5x5 / c_squared,
     }
 
 
@@ -160,8 +172,8 @@ TABLES = [
     TableSpec("table2", "Table 2: Number of parameters (in millions)", T2, TABLE2),
     TableSpec("lecture_vgg16", "Lecture: VGG-16 memory and parameters per layer", LECTURE,
               LECTURE_TABLE, _lecture),
-    TableSpec("sec2_3", "Sec. 2.3: a stack of three 3x3 layers vs one 7x7 layer "
-              "(C = 256 channels in and out)", SEC23, STACK_TABLE, _stack),
+    TableSpec("sec2_3", "Sec. 2.3 and the lecture: stacks of 3x3 layers vs one 7x7 or 5x5 "
+              "layer (C = 256 channels in and out)", SEC23, STACK_TABLE, _stack),
 ]
 #: Every published cell of this paper, by table id.
 PUBLISHED = published(TABLES)

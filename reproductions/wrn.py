@@ -1,73 +1,109 @@
-"""Wide Residual Networks (Zagoruyko & Komodakis 2016): the CIFAR comparison table of the
-lecture (lecture notes 004 slide "Wide Residual Network", same table in lecture notes 002
-"Wide ResNet"), every params cell including the baseline rows, and the lecture's
-identity-mapping shortcut study (He et al. 2016, lecture notes 004)."""
+"""Wide Residual Networks (Zagoruyko & Komodakis 2016): the CIFAR comparison table (WRN
+Table 5, as in lecture notes 004 "Wide Residual Network" and 002 "Wide ResNet"), every params
+cell including the baseline rows, each error cell linked to the network that produced it, and
+the lecture's shortcut-mapping study (He et al. 2016b, Table 1)."""
 
 from __future__ import annotations
 
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.evidence import CONV_FC_WEIGHTS, RESNET1202_PARAMS
 from reproductions.measure import TRAINABLE, measure
-from reproductions.resnet_evidence import (PREACT1001_EVIDENCE, PREACT1001_REASON,
-                                           RESNET1202_EVIDENCE)
+from reproductions.spreads import CIFAR10, CIFAR100, accuracy
 
 KEY = "wrn"
 PAPER = ("Zagoruyko & Komodakis, Wide Residual Networks, BMVC 2016 (arXiv:1605.07146); "
          "He et al., Identity Mappings in Deep Residual Networks, ECCV 2016 (arXiv:1603.05027)")
 
-WRN_SOURCE = ("Zagoruyko & Komodakis 2016, CIFAR test error vs. other methods, as in lecture 004 "
-              "slide 'Wide Residual Network' (and 002 'Wide ResNet')")
-STUDY_SOURCE = ("Lecture 004 slide 'what if shortcut mapping h != identity?' (He et al. 2016, "
-                "Table 1 / Fig. 2), ResNet-110 on CIFAR-10")
+WRN_SOURCE = ("Zagoruyko & Komodakis 2016 (arXiv:1605.07146v4), Table 5 ('Our results were "
+              "obtained by computing median over 5 runs'), as in lecture 004 slide 'Wide "
+              "Residual Network' (and 002 'Wide ResNet')")
+STUDY_SOURCE = ("He et al. 2016b (arXiv:1603.05027), Table 1 (ResNet-110 on CIFAR-10, median of "
+                "5 runs; 'fail' = error above 20%), as the lecture 004 slide 'what if shortcut "
+                "mapping h != identity?' prints it")
 PARAMS = ("trainable parameters: conv/FC weights, FC bias, batch-norm gamma/beta "
           "(moving statistics not counted), CIFAR-10 head")
 PARAMS_METRIC = TRAINABLE.described(PARAMS)
+MEDIAN = "median of 5 runs"
 
-_DEVIATION_1202 = Deviation(
-    "ResNet-1202 is given the 10.2M of the 1001-layer pre-activation ResNet; the 6n+2 net "
-    "with n=200 has 19.4M", RESNET1202_EVIDENCE, corrected="19.4")
-_DEVIATION_1001 = Deviation(PREACT1001_REASON, PREACT1001_EVIDENCE, corrected="10.3")
+# The rows' CIFAR-100 figures of the "original-ResNet" rows are He et al. 2016b's
+# original-unit ResNet-164 and ResNet-1001 (Table 3: 25.16, 27.82): the cells name the
+# networks that produced them, so that a run compares like with like.
+_ORIGINAL_164 = ("resnet-164-bottleneck", "He et al. 2016b Table 3's original-unit ResNet-164 "
+                 "(1.7M), printed on the 110-layer row")
+_ORIGINAL_1001 = ("resnet-1001-bottleneck", "He et al. 2016b Table 3's original-unit "
+                  "ResNet-1001 (10.2M), printed on the 1202-layer row")
+_EARLY_SD = ("the first arXiv version of Huang et al. 2016 (arXiv:1603.09382v1); the later "
+             "versions print 5.25 and 24.98")
+_OWN_110 = CIFAR10.own(0.16, "He et al. 2016 Table 6: ResNet-110 6.43 (6.61±0.16), best "
+                             "(mean±std) of 5 runs")
+_OWN_1001 = CIFAR10.own(0.14, "He et al. 2016b Table 4: ResNet-1001 4.92 (4.89±0.14), median "
+                              "(mean±std) of 5 runs at batch 128")
+_OWN_1001_100 = CIFAR100.own(0.22, "He et al. 2016b Table 4: ResNet-1001 22.71 (22.68±0.22), "
+                                   "median (mean±std) of 5 runs")
 
-# (row label, registry name, printed params, deviation, CIFAR-10 error, CIFAR-100 error);
-# None = "-".
+# (row, registry name, printed params, deviation or params metric, CIFAR-10 (printed, spread,
+# model, note), CIFAR-100 (...)); None = "-".
 _ROWS = [
-    ("original-ResNet 110", "resnet-110", "1.7M", None, "6.43", "25.16"),
-    ("original-ResNet 1202", "resnet-1202", "10.2M", _DEVIATION_1202, "7.93", "27.82"),
-    ("stoc-depth 110", "stochastic-depth-resnet-110", "1.7M", None, "5.23", "24.58"),
-    ("stoc-depth 1202", "stochastic-depth-resnet-1202", "10.2M", _DEVIATION_1202, "4.91", None),
-    ("pre-act-ResNet 110", "preact-resnet-110", "1.7M", None, "6.37", None),
-    ("pre-act-ResNet 164", "preact-resnet-164", "1.7M", None, "5.46", "24.33"),
-    ("pre-act-ResNet 1001", "preact-resnet-1001", "10.2M", _DEVIATION_1001, "4.92(4.64)", "22.71"),
-    ("WRN-40-4", "wrn-40-4", "8.9M", None, "4.53", "21.18"),
-    ("WRN-16-8", "wrn-16-8", "11.0M", None, "4.27", "20.43"),
-    ("WRN-28-10", "wrn-28-10", "36.5M", None, "4.00", "19.25"),
+    ("original-ResNet 110", "resnet-110", "1.7M", None,
+     ("6.43", _OWN_110, None, "He et al. 2016 Table 6: the best of 5 runs"),
+     ("25.16", CIFAR100, *_ORIGINAL_164)),
+    ("original-ResNet 1202", "resnet-1202", "10.2M", RESNET1202_PARAMS,
+     ("7.93", CIFAR10, None, "He et al. 2016 Table 6"),
+     ("27.82", CIFAR100, *_ORIGINAL_1001)),
+    ("stoc-depth 110", "stochastic-depth-resnet-110", "1.7M", None,
+     ("5.23", CIFAR10, None, _EARLY_SD), ("24.58", CIFAR100, None, _EARLY_SD)),
+    ("stoc-depth 1202", "stochastic-depth-resnet-1202", "10.2M", RESNET1202_PARAMS,
+     ("4.91", CIFAR10, None, "Huang et al. 2016, Sec. 4 (not in their Table 1)"), None),
+    ("pre-act-ResNet 110", "preact-resnet-110", "1.7M", None,
+     ("6.37", CIFAR10, None, "He et al. 2016b, " + MEDIAN), None),
+    ("pre-act-ResNet 164", "preact-resnet-164", "1.7M", None,
+     ("5.46", CIFAR10, None, "He et al. 2016b, " + MEDIAN),
+     ("24.33", CIFAR100, None, "He et al. 2016b, " + MEDIAN)),
+    ("pre-act-ResNet 1001", "preact-resnet-1001", "10.2M", CONV_FC_WEIGHTS,
+     ("4.92(4.64)", _OWN_1001, None,
+      "4.92 is the batch-128 median; the parenthesis is the batch-64 run, which He et al. "
+      "2016b print as 4.62 (median; mean 4.69±0.20), not 4.64"),
+     ("22.71", _OWN_1001_100, None, "He et al. 2016b, " + MEDIAN)),
+    ("WRN-40-4", "wrn-40-4", "8.9M", None, ("4.53", CIFAR10, None, MEDIAN),
+     ("21.18", CIFAR100, None, MEDIAN)),
+    ("WRN-16-8", "wrn-16-8", "11.0M", None, ("4.27", CIFAR10, None, MEDIAN),
+     ("20.43", CIFAR100, None, MEDIAN)),
+    ("WRN-28-10", "wrn-28-10", "36.5M", None, ("4.00", CIFAR10, None, MEDIAN),
+     ("19.25", CIFAR100, None, MEDIAN)),
 ]
 
 
 def _wrn_cells():
     cells = []
-    for row, model, params, deviation, c10, c100 in _ROWS:
+    for row, model, params, special, c10, c100 in _ROWS:
+        if isinstance(special, Deviation):
+            metric, deviation = PARAMS_METRIC, special
+        else:
+            metric, deviation = special or PARAMS_METRIC, None
         cells.append(Published(WRN_SOURCE, row, "# params", params.rstrip("M"), "M",
-                               deviation=deviation, model=model, metric=PARAMS_METRIC))
-        for column, printed in (("CIFAR-10 error", c10), ("CIFAR-100 error", c100)):
-            if printed is not None:
-                cells.append(Published(WRN_SOURCE, row, column, printed, "%", kind="accuracy"))
+                               deviation=deviation, model=model, metric=metric))
+        for column, entry in (("CIFAR-10 error", c10), ("CIFAR-100 error", c100)):
+            if entry is not None:
+                printed, spread, network, note = entry
+                cells.append(accuracy(WRN_SOURCE, row, column, printed, spread,
+                                      model=network or model, convention=note))
     return cells
 
 
-#: The study's variants: (lecture label, ``ResNetCIFAR(shortcut_mapping=...)``, printed error).
+#: The study's variants: (lecture label, registry model, printed error, He et al.'s figure).
 STUDY = [
-    ("h(x) = x", "identity", "6.6"),
-    ("h(x) = 0.5x", "scaled", "12.4"),
-    ("h(x) = gate * x (exclusive gating)", "gated", "8.7"),
-    ("h(x) = conv(x)", "conv", "12.2"),
-    ("h(x) = gate * x (shortcut-only gating)", "shortcut_gated", "12.9"),
-    ("h(x) = dropout(x)", "dropout", "> 20"),
+    ("h(x) = x", "resnet-110", "6.6", "6.61"),
+    ("h(x) = 0.5x", "resnet-110-scaled", "12.4", "12.35, both terms scaled by 0.5"),
+    ("h(x) = gate * x (exclusive gating)", "resnet-110-gated", "8.7", "8.70, b_g = -6"),
+    ("h(x) = conv(x)", "resnet-110-conv", "12.2", "12.22"),
+    ("h(x) = gate * x (shortcut-only gating)", "resnet-110-shortcut-gated", "12.9",
+     "12.86, b_g = 0"),
+    ("h(x) = dropout(x)", "resnet-110-dropout", "> 20", "'fail': above 20%"),
 ]
 
-STUDY_CELLS = [
-    Published(STUDY_SOURCE, label, "CIFAR-10 error", printed, "%", kind="accuracy",
-              convention=f"keras_cnns.ResNetCIFAR(110, shortcut_mapping={mapping!r})")
-    for label, mapping, printed in STUDY]
+STUDY_CELLS = [accuracy(STUDY_SOURCE, label, "CIFAR-10 error", printed, CIFAR10, model=model,
+                        convention=f"He et al. 2016b print {figure}; {MEDIAN}")
+               for label, model, printed, figure in STUDY]
 
 
 def _nets() -> str:
@@ -78,7 +114,8 @@ def _nets() -> str:
 def _study_details() -> str:
     return ("Each variant is `keras_cnns.ResNetCIFAR(110, shortcut_mapping=...)`; "
             "the mapping replaces every identity shortcut, while the three "
-            "downsampling shortcuts stay option A.")
+            "downsampling shortcuts stay option A. '> 20' is a bound: a run fills it when its "
+            "error is above 20%.")
 
 
 TABLES = [

@@ -4,7 +4,7 @@ tables (Tables 1-2) as accuracy cells, and Xception's survey row in lecture 002.
 from __future__ import annotations
 
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
-from reproductions.inception import IMAGENET_SPREAD, KERAS_DEPTH, PARAMS, T_SURVEY, TOP1, TOP5
+from reproductions.inception import KERAS_DEPTH, PARAMS, T_SURVEY, _error
 from reproductions.measure import measure
 
 KEY = "xception"
@@ -93,15 +93,12 @@ def _table3_details() -> str:
             f"{measure('xception').profile.params:,} (Keras' count_params).")
 
 
+_MODELS = {"Inception V3": "inception-v3", "Xception": "xception"}
 TABLE1 = [cell for network, top1, top5 in [
     ("VGG-16", "0.715", "0.901"), ("ResNet-152", "0.770", "0.933"),
     ("Inception V3", "0.782", "0.941"), ("Xception", "0.790", "0.945")]
-    for cell in (Published(T1, network, "top-1 accuracy", top1, kind="accuracy",
-                           rounding="tolerance", tolerance=TOP1 / 100,
-                           tolerance_reason=IMAGENET_SPREAD),
-                 Published(T1, network, "top-5 accuracy", top5, kind="accuracy",
-                           rounding="tolerance", tolerance=TOP5 / 100,
-                           tolerance_reason=IMAGENET_SPREAD))]
+    for cell in (_error(T1, network, "top-1 accuracy", top1, "", model=_MODELS.get(network)),
+                 _error(T1, network, "top-5 accuracy", top5, "", model=_MODELS.get(network)))]
 
 JFT = ("JFT is Google-internal, so these cells cannot be run outside Google; no run-to-run "
        "spread is published for it, so the tolerance is the printed rounding (half a unit)")
@@ -119,8 +116,7 @@ SURVEY = [
                   "Chollet 2017, Table 3: 22,855,952 (ours exactly); the same survey row's "
                   "source", corrected="22.86", kind="rounding")),
     Published(T_SURVEY, "Xception", "depth", "126", model="xception", metric=KERAS_DEPTH),
-    Published(T_SURVEY, "Xception", "ImageNet top-5 error", "0.055", kind="accuracy",
-              rounding="tolerance", tolerance=TOP5 / 100, tolerance_reason=IMAGENET_SPREAD),
+    _error(T_SURVEY, "Xception", "ImageNet top-5 error", "0.055", "", model="xception"),
 ]
 
 TABLES = [

@@ -95,14 +95,22 @@ def test_resnet_stride_placement_switch(resnet50):
     assert v15.count_params() == resnet50.count_params()
 
 
-def test_resnet18_basic_blocks_projection_only_where_shape_changes():
-    model = keras_cnns.ResNet18(include_top=False, input_shape=(32, 32, 3))
-    names = {layer.name for layer in model.layers}
-    assert "conv2_block1_0_conv" not in names
-    assert {"conv3_block1_0_conv", "conv4_block1_0_conv", "conv5_block1_0_conv"} <= names
-    assert "conv3_block2_0_conv" not in names and "conv2_block1_3_conv" not in names
-    assert all(isinstance(model.get_layer(n.replace("_conv", "_bn")), keras.layers.BatchNormalization)
-               for n in names if n.endswith("_conv"))
+def test_resnet_shortcut_options_follow_section_3_3():
+    names = {}
+    for option in (None, "B", "C"):
+        model = keras_cnns.ResNet18(include_top=False, input_shape=(32, 32, 3), shortcut=option)
+        names[option] = {layer.name for layer in model.layers}
+        keras.backend.clear_session()
+    # A (the default for 18/34, Sec. 4.1): zero-padding where the shape changes, no projection
+    assert {"conv3_block1_0_pad", "conv4_block1_0_pad", "conv5_block1_0_pad"} <= names[None]
+    assert not any(n.endswith("_0_conv") for n in names[None])
+    # B: projections only where the shape changes
+    assert {"conv3_block1_0_conv", "conv4_block1_0_conv", "conv5_block1_0_conv"} <= names["B"]
+    assert "conv2_block1_0_conv" not in names["B"] and "conv3_block2_0_conv" not in names["B"]
+    # C: every shortcut projects
+    assert {"conv2_block1_0_conv", "conv3_block2_0_conv"} <= names["C"]
+    assert keras_cnns.ResNet50(include_top=False, input_shape=(32, 32, 3)).get_layer(
+        "conv2_block1_0_conv")  # B for the bottleneck depths
 
 
 def test_resnet_template_takes_a_block_function():

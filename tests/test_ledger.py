@@ -61,3 +61,16 @@ def test_smoke_runs_default_outside_the_repository():
 def test_provenance_helpers():
     assert ledger.git_commit() != ""
     assert {"tensorflow", "keras", "python"} <= set(ledger.versions())
+
+
+def test_a_cell_naming_its_network_takes_only_runs_of_that_network(tmp_path, monkeypatch):
+    monkeypatch.setattr(ledger, "RUNS_DIR", tmp_path)
+    published = cells.Published("src", CELL["row"], CELL["column"], "4.17", "%", kind="accuracy",
+                                rounding="tolerance", tolerance=0.3,
+                                tolerance_reason="spread", model="wrn-28-10")
+    ledger.write(_record(model="wrn-16-8"), tmp_path)
+    other = cells.check_table("wrn", "table4", "t", "s", [published], {})
+    assert other.cells[0].status == "not-run" and "wrn-28-10" in other.cells[0].note
+    ledger.write(_record(model="wrn-28-10", commit="def456"), tmp_path)
+    same = cells.check_table("wrn", "table4", "t", "s", [published], {})
+    assert same.cells[0].status == "match"

@@ -78,7 +78,8 @@ def test_every_listed_name_is_canonical_and_unique():
                                                    "resnet-110-dropout", "resnet-110-gated",
                                                    "resnet-110-scaled",
                                                    "resnet-110-shortcut-gated", "resnet-152",
-                                                   "resnet-152-v1.5", "resnet-1202"]
+                                                   "resnet-152-v1.5", "resnet-164-bottleneck",
+                                                   "resnet-1001-bottleneck", "resnet-1202"]
     assert keras_cnns.list_models(family="wrn")[:2] == ["wrn-16-4", "wrn-16-8"]
 
 

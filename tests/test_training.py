@@ -317,3 +317,48 @@ def test_strategy_choice_on_a_cpu_only_machine(monkeypatch):
         strategy.make("multiworker")
     with pytest.raises(ValueError, match="Received: strategy='horovod'"):
         strategy.make("horovod")
+
+
+# --- the papers' evaluation protocols -------------------------------------------------------
+
+def test_holdout_splits_are_disjoint_and_per_class_counts_hold():
+    import tensorflow as tf
+
+    from keras_cnns.training import data
+    images = np.arange(60, dtype=np.uint8).reshape(60, 1, 1, 1)
+    labels = np.repeat(np.arange(3), 20)
+    ds = tf.data.Dataset.from_tensor_slices((images, labels))
+    kept, n_kept, held, n_held = data.split_holdout(ds, 60, None, 10)
+    assert (n_kept, n_held) == (50, 10)
+    assert [int(x[0, 0, 0]) for x, _ in held] == list(range(50, 60))
+    kept, n_kept, held, n_held = data.split_holdout(ds, 60, labels, {"per_class": 4}, seed=1)
+    held_labels = [int(y) for _, y in held]
+    assert (n_kept, n_held) == (48, 12) and sorted(held_labels) == [0] * 4 + [1] * 4 + [2] * 4
+    pixels = {int(x[0, 0, 0]) for x, _ in kept} | {int(x[0, 0, 0]) for x, _ in held}
+    assert pixels == set(range(60))
+
+
+def test_holdout_reports_the_test_error_at_the_lowest_validation_error(tmp_path):
+    import dataclasses
+    recipe = dataclasses.replace(recipes.get("tiny"), holdout={"train": 256})
+    config = engine.RunConfig(model="tiny-cnn", dataset="synthetic", recipe=recipe,
+                              run_dir=str(tmp_path), epochs=3, steps_per_epoch=4, eval_steps=2,
+                              strategy="cpu", verbose=0)
+    result = engine.train(config)
+    assert all("val_error" in row for row in result.history)
+    best = min(result.history, key=lambda r: (r["val_error"], r["epoch"]))
+    assert result.test_error == best["test_error"]
+
+
+def test_polyak_averaging_evaluates_the_averaged_weights_and_trains_the_others(tmp_path):
+    import dataclasses
+    results = {}
+    for decay in (None, 1.0):  # 1.0: the average never moves from the initial weights
+        recipe = dataclasses.replace(recipes.get("tiny"), polyak_decay=decay)
+        config = engine.RunConfig(model="tiny-cnn", dataset="synthetic", recipe=recipe,
+                                  run_dir=str(tmp_path / str(decay)), epochs=2, steps_per_epoch=32,
+                                  eval_steps=4, strategy="cpu", verbose=0, deterministic=True)
+        results[decay] = engine.train(config).history
+    plain, frozen = results[None], results[1.0]
+    assert [r["loss"] for r in frozen] == pytest.approx([r["loss"] for r in plain], rel=1e-4)
+    assert frozen[-1]["test_error"] > plain[-1]["test_error"] + 20  # initial weights: near chance

@@ -135,6 +135,38 @@ def load(name: str, splits: tuple[str, ...] | str, data_dir=None, *, shuffle_see
     return ds.map(lambda x, y: (x, tf.cast(y, tf.int64))), n
 
 
+def split_holdout(ds: tf.data.Dataset, n: int, labels, holdout: int | dict, seed: int = 0):
+    """Hold ``holdout`` examples of ``ds`` out as a validation set.
+
+    ``holdout`` is a count (the last examples of the split, as the authors' loaders of the
+    stochastic-depth code read CIFAR: 45,000 train, 5,000 validation) or ``{"per_class": k}``
+    (k examples of every class drawn with ``seed``, as their SVHN loader does). ``labels``
+    (a NumPy array of the split's labels) is only read for the per-class form. Returns
+    ``(train, n_train, validation, n_validation)``.
+    """
+    if isinstance(holdout, int):
+        return ds.take(n - holdout), n - holdout, ds.skip(n - holdout), holdout
+    rng = np.random.default_rng(seed)
+    held = np.zeros(n, bool)
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        held[rng.choice(members, size=min(holdout["per_class"], len(members)), replace=False)] = True
+    mask = tf.constant(held)
+    indexed = ds.enumerate()
+
+    def keep(flag):
+        return lambda i, example: tf.equal(tf.gather(mask, i), flag)
+
+    strip = lambda i, example: example  # noqa: E731
+    return (indexed.filter(keep(False)).map(strip), int((~held).sum()),
+            indexed.filter(keep(True)).map(strip), int(held.sum()))
+
+
+def split_labels(ds: tf.data.Dataset) -> np.ndarray:
+    """The labels of a raw ``(image, label)`` dataset, in order."""
+    return np.fromiter(ds.map(lambda x, y: y).as_numpy_iterator(), dtype=np.int64)
+
+
 # --- augmentations (float32 images, values 0..255) -------------------------------------
 
 def _normalize(image, ds_spec: DatasetSpec, mode: str):

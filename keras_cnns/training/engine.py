@@ -58,7 +58,7 @@ class RunConfig:
 @dataclasses.dataclass
 class RunResult:
     history: list[dict]
-    test_error: float  # percent, last epoch
+    test_error: float  # percent: the last epoch's, or at the lowest validation error
     epochs: int
     steps_per_epoch: int
     natural_steps_per_epoch: int
@@ -82,14 +82,62 @@ def _decayed(model, target: str):
 
 def _optimizer(recipe: recipes.Recipe, precision: str):
     o = recipe.optimizer
-    clip = {"global_clipnorm": recipe.gradient_clip_norm} if recipe.gradient_clip_norm else {}
+    # Polyak averaging (GoogLeNet, Sec. 6): exponential moving averages of the weights, kept
+    # by the optimizer (so checkpoints hold them) and swapped in for evaluation.
+    options = dict(use_ema=True, ema_momentum=recipe.polyak_decay) if recipe.polyak_decay else {}
+    # Gradient clipping (Inception-v3, Sec. 8: "gradient clipping with threshold 2.0").
+    if recipe.gradient_clip_norm:
+        options["global_clipnorm"] = recipe.gradient_clip_norm
     if o.kind == "sgd":
         opt = keras.optimizers.SGD(learning_rate=recipe.schedule.base_lr, momentum=o.momentum,
-                                   nesterov=o.nesterov, **clip)
+                                   nesterov=o.nesterov, **options)
     else:
         opt = keras.optimizers.RMSprop(learning_rate=recipe.schedule.base_lr, rho=o.rho,
-                                       momentum=o.momentum, epsilon=o.epsilon, **clip)
+                                       momentum=o.momentum, epsilon=o.epsilon, **options)
     return keras.optimizers.LossScaleOptimizer(opt) if precision == "fp16" else opt
+
+
+@contextlib.contextmanager
+def _averaged_weights(model, optimizer, enabled: bool):
+    """Evaluate with the optimizer's moving averages of the weights, then restore them."""
+    if not enabled:
+        yield
+        return
+    inner = getattr(optimizer, "inner_optimizer", optimizer)
+    current = [v.numpy() for v in model.trainable_variables]
+    inner.finalize_variable_values(model.trainable_variables)
+    try:
+        yield
+    finally:
+        for variable, value in zip(model.trainable_variables, current):
+            variable.assign(value)
+
+
+def _concat(parts):
+    ds, n = parts[0]
+    for more, m in parts[1:]:
+        ds, n = ds.concatenate(more), n + m
+    return ds, n
+
+
+def _load_training(config: RunConfig, recipe: recipes.Recipe, holdout):
+    """The training examples and, with a hold-out rule, the validation examples."""
+    splits = recipe.train_splits if config.dataset in recipe.datasets else ("train",)
+    common = dict(mock=config.mock, manual_dir=config.manual_dir)
+    if not holdout:
+        return (*data.load(config.dataset, splits, config.data_dir, **common), None, 0)
+    train, validation = [], []
+    for split in splits:
+        ds, n = data.load(config.dataset, split, config.data_dir, **common)
+        rule = holdout.get(split)
+        if rule is None:
+            train.append((ds, n))
+            continue
+        labels = data.split_labels(ds) if isinstance(rule, dict) else None
+        kept, n_kept, held, n_held = data.split_holdout(ds, n, labels, rule, seed=config.seed)
+        train.append((kept, n_kept))
+        validation.append((held, n_held))
+    return (*_concat(train), *_concat(validation))
 
 
 def validate(config: RunConfig) -> None:
@@ -132,14 +180,14 @@ def train(config: RunConfig) -> RunResult:
     if config.mock:
         import tensorflow_datasets as tfds
         mock = tfds.testing.mock_data(num_examples=max(4 * global_batch, 64))
+    holdout = recipe.holdout if config.dataset in recipe.datasets else None
     with mock:
-        raw_train, n_train = data.load(config.dataset, recipe.train_splits if config.dataset
-                                       in recipe.datasets else ("train",), config.data_dir,
-                                       mock=config.mock, manual_dir=config.manual_dir)
+        raw_train, n_train, raw_val, n_val = _load_training(config, recipe, holdout)
         raw_test, n_test = data.load(config.dataset, ds_spec.test_split, config.data_dir,
                                      mock=config.mock, manual_dir=config.manual_dir)
     if ds_spec.cache:
         raw_train, raw_test = raw_train.cache(), raw_test.cache()
+        raw_val = raw_val.cache() if raw_val is not None else None
     natural_steps = n_train // global_batch
     if natural_steps < 1:
         raise ValueError(f"The global batch is larger than the {n_train} training examples. "
@@ -222,13 +270,22 @@ def train(config: RunConfig) -> RunResult:
                 skip_steps=skip, scale_range=recipe.scale_range)
         return iter(strategy.distribute_datasets_from_function(fn))
 
-    def test_data():
+    def test_data(raw=None, n=None):
+        raw, n = (raw_test, n_test) if raw is None else (raw, n)
+
         def fn(ctx):
-            return data.eval_dataset(raw_test, n_test, ds_spec, normalize=recipe.normalize,
+            return data.eval_dataset(raw, n, ds_spec, normalize=recipe.normalize,
                                      global_batch=global_batch, per_replica=per_replica,
                                      pipelines=ctx.num_input_pipelines,
                                      pipeline_id=ctx.input_pipeline_id)
         return iter(strategy.distribute_datasets_from_function(fn))
+
+    def error(raw=None, n=None, batches=None):
+        totals = np.zeros(3)
+        iterator = test_data(raw, n)
+        for _ in range(batches or eval_batches):
+            totals += np.array([float(t) for t in eval_step(iterator)])
+        return float(totals[0] / totals[2]), float(100.0 * (1.0 - totals[1] / totals[2]))
 
     logger = logs.EpochLogger(config.run_dir, enabled=chief)
     # Testing hook: slow each step down so a test can kill the process mid-epoch.
@@ -259,19 +316,21 @@ def train(config: RunConfig) -> RunResult:
                 ckpt.save(model, optimizer, state)
         if not np.isfinite(state["sums"][0]):
             raise FloatingPointError(f"The training loss diverged in epoch {epoch + 1}.")
-        totals = np.zeros(3)
-        test_iterator = test_data()
-        for _ in range(eval_batches):
-            totals += np.array([float(t) for t in eval_step(test_iterator)])
-        test_error = float(100.0 * (1.0 - totals[1] / totals[2]))
+        with _averaged_weights(model, optimizer, bool(recipe.polyak_decay)):
+            test_loss, test_error = error()
+            val_error = (error(raw_val, n_val, math.ceil(n_val / global_batch))[1]
+                         if raw_val is not None else None)
         sums = state["sums"]
         row = {"epoch": epoch + 1, "loss": sums[0] / sums[2], "train_error": 100 * (1 - sums[1] / sums[2]),
-               "test_loss": float(totals[0] / totals[2]), "test_error": float(test_error),
+               "test_loss": test_loss, "test_error": test_error,
                "lr": float(lr_var.numpy()), "seconds": round(time.time() - started, 3)}
+        if val_error is not None:
+            row["val_error"] = val_error
         state["history"].append(row)
+        watched = test_error if val_error is None else val_error
         if schedule.kind == "plateau":
-            if state["best"] is None or test_error < state["best"]:
-                state["best"], state["since_best"] = test_error, 0
+            if state["best"] is None or watched < state["best"]:
+                state["best"], state["since_best"] = watched, 0
             else:
                 state["since_best"] += 1
                 if state["since_best"] >= schedule.patience:
@@ -286,7 +345,11 @@ def train(config: RunConfig) -> RunResult:
     full = (not config.mock and config.dataset != "synthetic" and steps == natural_steps
             and not config.eval_steps and config.epochs in (None, recipe.epochs)
             and len(history) == math.ceil(recipe.epochs))
-    return RunResult(history=history, test_error=history[-1]["test_error"] if history else float("nan"),
+    if history and "val_error" in history[0]:  # the test error at the lowest validation error
+        reported = min(history, key=lambda r: (r["val_error"], r["epoch"]))["test_error"]
+    else:
+        reported = history[-1]["test_error"] if history else float("nan")
+    return RunResult(history=history, test_error=reported,
                      epochs=epochs, steps_per_epoch=steps, natural_steps_per_epoch=natural_steps,
                      global_batch=global_batch, train_examples=n_train, test_examples=n_test,
                      hardware=strategies.hardware(strategy), resumed_from=resumed_from,
