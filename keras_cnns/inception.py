@@ -308,7 +308,7 @@ def BNInception(separable_stem: bool = True, attention=None, *, include_top: boo
 
 
 registry.register(
-    "se-bn-inception", paper=SE_PAPER, reproduction="senet", input_shape=(224, 224, 3),
+    "se-bn-inception", paper=SE_PAPER, reproduction="inception", input_shape=(224, 224, 3),
     classes=1000, min_size=32,
     names=[registry.name("se-bn-inception", attention="se", separable_stem=False),
            registry.name("se-bn-inception-separable-stem", attention="se")],

@@ -299,7 +299,7 @@ def InceptionResNet(version: int = 2, layout: str = "paper", scale=SCALE, dropou
 
 
 registry.register(
-    "se-inception-resnet", paper=SE_PAPER, reproduction="senet", input_shape=(299, 299, 3),
+    "se-inception-resnet", paper=SE_PAPER, reproduction="inception", input_shape=(299, 299, 3),
     classes=1000, min_size=75,
     names=[registry.name("se-inception-resnet-v2", version=2, layout="tf-slim",
                          attention="se")],

@@ -495,6 +495,71 @@ for _row, _model, _params, _flops, _top1, _top5 in [
     ]
 
 
+# --- SENet Table 2: BN-Inception and Inception-ResNet-v2, with and without SE blocks -----------
+
+T_SE = ("Hu, Shen, Albanie, Sun & Wu, Squeeze-and-Excitation Networks, TPAMI 2019 "
+        "(arXiv:1709.01507v4), Table 2 (single crop; the error columns are also in lecture "
+        "004, 'Incorporation with Modern Architectures')")
+_IR_V2_COST = (
+    "SENet's re-implemented Inception-ResNet-v2, whose input size and layout the paper does "
+    "not print, costs less than the released network the row cites ([5], Szegedy et al. 2017)",
+    "under the Table 2 convention that reproduces the BN-Inception rows (2.03, 2.04) and the "
+    "ResNet rows (results/senet.md), the released Inception-ResNet-v2 (TF-slim, "
+    "keras.applications' twin, whose weights give equal outputs in ours) has 13.17 G at "
+    "299x299, as EfficientNet Table 2 counts it (13B); the figures' layout has 9.26 G; the "
+    "released layout at inputs of 291-298 (34x34 grid at mixed_5b) 11.70-11.74 G and at 283-"
+    "290 (33x33) 11.48-11.52 G: no input size gives 11.75")
+#: (row, plain model, SE model, original top-1/top-5, re-implementation top-1/top-5,
+#: GFLOPs, SENet top-1/top-5, SE GFLOPs), as printed; the original Inception-ResNet-v2
+#: errors carry the paper's dagger (crop size unclear, non-blacklisted validation subset).
+SE_TABLE2 = [
+    ("BN-Inception", "bn-inception-conv-stem", "se-bn-inception", "25.2", "7.82", "25.38",
+     "7.89", "2.03", "24.23", "7.14", "2.04"),
+    ("Inception-ResNet-v2", "inception-resnet-v2-tf-slim", "se-inception-resnet-v2", "19.9",
+     "4.9", "20.37", "5.21", "11.75", "19.80", "4.79", "11.76"),
+]
+
+
+def _se_table2() -> list[Published]:
+    from reproductions.senet import GFLOPS_METRIC
+
+    cells = []
+    for row, plain, se, o1, o5, r1, r5, flops, s1, s5, se_flops in SE_TABLE2:
+        for column, printed, model, corrected in (("GFLOPs", flops, plain, "13.17"),
+                                                  ("SENet GFLOPs", se_flops, se, "13.20")):
+            deviation = (Deviation(*_IR_V2_COST, corrected=corrected, kind="other-network")
+                         if row == "Inception-ResNet-v2" else None)
+            cells.append(Published(T_SE, row, column, printed, "G", model=model,
+                                   metric=GFLOPS_METRIC, deviation=deviation))
+        for column, printed, model in (
+                ("original top-1 err.", o1, plain), ("original top-5 err.", o5, plain),
+                ("re-implementation top-1 err.", r1, plain),
+                ("re-implementation top-5 err.", r5, plain),
+                ("SENet top-1 err.", s1, se), ("SENet top-5 err.", s5, se)):
+            cells.append(_error(T_SE, row, column, printed, model=model))
+    return cells
+
+
+def _se_details() -> str:
+    from reproductions.senet import _gflops
+
+    rows = []
+    for name in ("bn-inception-conv-stem", "se-bn-inception", "bn-inception",
+                 "se-bn-inception-separable-stem", "inception-resnet-v2-tf-slim",
+                 "se-inception-resnet-v2", "inception-resnet-v2"):
+        stats = measure(name).profile
+        rows.append(f"| `{name}` | {stats.total('trainable'):,} | {stats.macs / 1e9:.4f} | "
+                    f"{_gflops(stats) / 1e9:.4f} |")
+    return ("GFLOPs under SENet Table 2's convention (multiply-adds plus residual additions and "
+            "SE squeeze/scale operations, results/senet.md); multiply-adds alone give 2.03 for "
+            "SE-BN-Inception, the convention 2.04 as printed. SE-BN-Inception has the released "
+            "Caffe stem (a full 7x7 first convolution, Hu et al.'s released SE-BN-Inception); "
+            "SE blocks follow every Inception module (Fig. 2), and in SE-Inception-ResNet-v2 "
+            "sit on the residual branch before the scaling (Fig. 3). Parameters are not "
+            "printed in Table 2; ours:\n\n| model | trainable parameters | multiply-adds (G) | "
+            "Table 2 convention (G) |\n|---|---|---|---|\n" + "\n".join(rows))
+
+
 TABLES = [
     TableSpec("bn_inception_fig5", "BN-Inception, Figure 5: output size, depth and widths per "
               "row", T_BN5, _bn_cells(), _bn_figures),
@@ -513,6 +578,8 @@ TABLES = [
               details=_survey_details),
     TableSpec("efficientnet_table2", "EfficientNet Table 2: the Inception rows and Xception",
               T_EFF, EFFNET),
+    TableSpec("senet_table2", "SENet Table 2: BN-Inception and Inception-ResNet-v2 with and "
+              "without SE blocks (GFLOPs and errors)", T_SE, _se_table2(), details=_se_details),
 ]
 #: Every published cell of this paper, by table id.
 PUBLISHED = published(TABLES)

@@ -120,8 +120,6 @@ def test_bn_inception_separable_stem_and_se_placements():
     with keras.StatelessScope():
         bn, se = (keras_cnns.create_model(name, include_top=False, input_shape=(32, 32, 3))
                   for name in ("bn-inception", "se-bn-inception"))
-        se_ir = keras_cnns.create_model("se-inception-resnet-v2", include_top=False,
-                                        input_shape=(75, 75, 3))
     conv1 = bn.get_layer("conv1_conv")
     assert isinstance(conv1, keras.layers.SeparableConv2D) and conv1.depth_multiplier == 8
     assert conv1.count_params() == 7 * 7 * 3 * 8 + 3 * 8 * 64  # appendix: depth multiplier 8
@@ -133,6 +131,11 @@ def test_bn_inception_separable_stem_and_se_placements():
                                             "5a", "5b")]
     assert se.get_layer("inception_4e_se_reduce").units == 1056 // 16
     # SE-Inception-ResNet-v2: on the residual branch, after the expansion, before the scale
+    # (the block the builder repeats; the registry entry passes attention="se" to every one)
+    assert keras_cnns.model_info("se-inception-resnet-v2").kwargs["attention"] == "se"
+    inputs = keras.Input((9, 9, 1088))
+    se_ir = keras.Model(inputs, inception_resnet_block(inputs, RESIDUAL_BRANCHES[2][1], 0.1,
+                                                       name="block17_3", attention="se"))
     scale = se_ir.get_layer("block17_3_se_scale")
     assert scale._inbound_nodes[0].input_tensors[0]._keras_history.operation.name == "block17_3_up"
     assert se_ir.get_layer("block17_3_scale").input.shape[-1] == 1088
@@ -147,3 +150,17 @@ def test_xception_has_36_convolutions_in_its_feature_base():
     convs = [layer for layer in model.layers
              if isinstance(layer, (keras.layers.Conv2D, keras.layers.SeparableConv2D))]
     assert len(convs) == 40 and sum("shortcut" in layer.name for layer in convs) == 4
+
+
+def test_recipes_reach_the_optimizer():
+    """Inception-v3 Sec. 8: RMSProp (decay 0.9, epsilon 1.0), gradient clipping at 2.0 and a
+    running average of the parameters; Xception Sec. 4.2: SGD with momentum 0.9."""
+    from keras_cnns.training import engine, recipes
+
+    v3 = engine._optimizer(recipes.get("inception-v3-imagenet"), "fp32")
+    assert isinstance(v3, keras.optimizers.RMSprop)
+    assert (v3.rho, v3.epsilon, v3.global_clipnorm, v3.use_ema) == (0.9, 1.0, 2.0, True)
+    xception = engine._optimizer(recipes.get("xception-imagenet"), "fp32")
+    assert isinstance(xception, keras.optimizers.SGD) and xception.global_clipnorm is None
+    assert recipes.find("inception", "inception-resnet-v2-tf-slim", "imagenet2012").name == (
+        "inception-v4-imagenet")

@@ -35,6 +35,11 @@ PAPER_SCHEDULES = {
     # DenseNet ImageNet: 0.1, /10 at 30 and 60; SENet: 0.6, /10 every 30 epochs.
     "densenet-imagenet": [(0, 0.1), (30, 0.01), (60, 0.001)],
     "senet-imagenet": [(0, 0.6), (29.99, 0.6), (30, 0.06), (60, 0.006), (90, 0.0006)],
+    # Inception-v3/v4 and Xception: 0.045 decayed by 0.94 every two epochs.
+    "inception-v3-imagenet": [(0, 0.045), (1.99, 0.045), (2, 0.045 * 0.94),
+                              (10, 0.045 * 0.94 ** 5)],
+    "inception-v4-imagenet": [(0, 0.045), (2, 0.045 * 0.94), (10, 0.045 * 0.94 ** 5)],
+    "xception-imagenet": [(0, 0.045), (1.99, 0.045), (2, 0.045 * 0.94)],
 }
 
 PAPER_SETTINGS = {
@@ -67,6 +72,9 @@ PAPER_SETTINGS = {
                           normalize="unit", dropout=0.2),
     "vgg-imagenet": dict(batch_size=256, weight_decay=5e-4, epochs=74, dropout=0.5,
                          scale_range=(256, 512)),
+    "inception-v3-imagenet": dict(batch_size=32, epochs=100, label_smoothing=0.1,
+                                  gradient_clip_norm=2.0, polyak_decay=0.9999),
+    "xception-imagenet": dict(weight_decay=1e-5, dropout=0.5, polyak_decay=0.9999),
 }
 
 

@@ -729,6 +729,8 @@ INCEPTION_V3_IMAGENET = Recipe(
         A("the Inception-style random crop of GoogLeNet (Szegedy et al. 2015, Sec. 6), which "
           "TF-slim's inception_preprocessing implements; the paper gives no augmentation",
           ("augment",)),
+        A("the threshold clips the global norm of all gradients together (Keras "
+          "global_clipnorm); the paper says only 'threshold 2.0'", ("gradient_clip_norm",)),
     ),
 )
 
