@@ -43,6 +43,10 @@ from keras_cnns.resnet_d import ResNet50D, ResNetD
 from keras_cnns.resnest import ResNeSt, ResNeSt50, ResNeSt101
 from keras_cnns.residual_attention import ResidualAttentionNet, ResidualAttentionNetCIFAR
 from keras_cnns.cmpe_se import CMPESEWideResNet
+from keras_cnns.inception import BNInception, InceptionV3
+from keras_cnns.inception_v4 import (InceptionResNet, InceptionResNetV1, InceptionResNetV2,
+                                     InceptionV4)
+from keras_cnns.xception import Xception
 from keras_cnns.tiny_nets import TinyCNN
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
@@ -67,5 +71,7 @@ __all__ = [
     "CBAMResNet", "CBAMMobileNet", "ECAResNet", "ECAMobileNetV2", "SKNet", "SKNet50", "ResNetD",
     "ResNet50D", "ResNeSt", "ResNeSt50", "ResNeSt101", "ResidualAttentionNet",
     "ResidualAttentionNetCIFAR", "CMPESEWideResNet",
+    "BNInception", "InceptionV3", "InceptionV4", "InceptionResNet", "InceptionResNetV1",
+    "InceptionResNetV2", "Xception",
     "training",
 ]

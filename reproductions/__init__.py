@@ -32,6 +32,8 @@ PAPERS = {
     "sknet": "reproductions.sknet",
     "resnest": "reproductions.resnest",
     "residual-attention": "reproductions.residual_attention",
+    "inception": "reproductions.inception",
+    "xception": "reproductions.xception",
 }
 
 

@@ -38,6 +38,11 @@ PAPER_SCHEDULES = {
     # EfficientNet: 0.256 decayed by 0.97 every 2.4 epochs.
     "efficientnet-imagenet": [(0, 0.256), (2.39, 0.256), (2.4, 0.256 * 0.97),
                               (24, 0.256 * 0.97 ** 10)],
+    # Inception-v3/v4 and Xception: 0.045 decayed by 0.94 every two epochs.
+    "inception-v3-imagenet": [(0, 0.045), (1.99, 0.045), (2, 0.045 * 0.94),
+                              (10, 0.045 * 0.94 ** 5)],
+    "inception-v4-imagenet": [(0, 0.045), (2, 0.045 * 0.94), (10, 0.045 * 0.94 ** 5)],
+    "xception-imagenet": [(0, 0.045), (1.99, 0.045), (2, 0.045 * 0.94)],
 }
 
 PAPER_SETTINGS = {
@@ -71,6 +76,9 @@ PAPER_SETTINGS = {
     "vgg-imagenet": dict(batch_size=256, weight_decay=5e-4, epochs=74, dropout=0.5,
                          scale_range=(256, 512)),
     "efficientnet-imagenet": dict(weight_decay=1e-5, dropout=None),
+    "inception-v3-imagenet": dict(batch_size=32, epochs=100, label_smoothing=0.1,
+                                  gradient_clip_norm=2.0, polyak_decay=0.9999),
+    "xception-imagenet": dict(weight_decay=1e-5, dropout=0.5, polyak_decay=0.9999),
 }
 
 
@@ -137,6 +145,8 @@ SECTIONS = {
     "resnet-imagenet": {"Sec. 3.4"}, "densenet-imagenet": {"Sec. 4.1", "Sec. 4.2"},
     "resnext-imagenet": {"Sec. 4", "code"}, "senet-imagenet": {"Sec. 5.1"}, "tiny": set(),
     "efficientnet-imagenet": {"Sec. 5.2"}, "efficientnet-search-proxy": {"Sec. 5.2"},
+    "inception-v3-imagenet": {"Sec. 4", "Sec. 7", "Sec. 8"},
+    "inception-v4-imagenet": {"Sec. 4", "Figure 9"}, "xception-imagenet": {"Sec. 4.2", "Sec. 4.3"},
 }
 
 

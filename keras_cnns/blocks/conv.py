@@ -17,12 +17,15 @@ class ConvPreset:
     """How a paper's reference code sets up its conv-BN pairs.
 
     ``bn_momentum`` is Keras' (the weight of the old moving average; Torch's 0.1 is 0.9).
+    ``bn_scale=False`` drops the batch norm's gamma (TF-slim's ``batch_norm`` default: the
+    ReLU that follows makes a per-channel scale redundant for the next convolution).
     """
 
     bn_epsilon: float
     bn_momentum: float
     kernel_initializer: str | dict  # a Keras initializer name or config
     source: str
+    bn_scale: bool = True
 
 
 #: Named presets. Every builder names the one it uses.
@@ -52,6 +55,15 @@ PRESETS = {
     "mobilenetv2": ConvPreset(1e-3, 0.999, "glorot_uniform",
                               "keras.applications MobileNetV2: BN epsilon 1e-3, momentum "
                               "0.999"),
+    "tf-slim-inception": ConvPreset(1e-3, 0.9997, "he_normal",
+                                    "TF-slim inception_utils.inception_arg_scope (Inception-v2/v3/"
+                                    "v4, Inception-ResNet-v2): BN epsilon 0.001, decay 0.9997, no "
+                                    "gamma (slim.batch_norm scale=False), variance-scaling (He) "
+                                    "initialiser", bn_scale=False),
+    "bn-inception": ConvPreset(1e-3, 0.9997, "he_normal",
+                               "Ioffe & Szegedy 2015, Alg. 1: batch norm with a learned scale "
+                               "gamma and shift beta; epsilon 0.001 and decay 0.9997 from TF-slim "
+                               "inception_v2 (the paper prints neither)"),
 }
 
 
@@ -76,7 +88,7 @@ def conv(x, filters: int, kernel: int, *, name: str, strides: int = 1, groups: i
 def batch_norm(x, *, name: str, preset: str | ConvPreset = "keras"):
     p = _preset(preset)
     return keras.layers.BatchNormalization(epsilon=p.bn_epsilon, momentum=p.bn_momentum,
-                                           name=name)(x)
+                                           scale=p.bn_scale, name=name)(x)
 
 
 def norm_act(x, *, name: str, preset: str | ConvPreset = "keras", activation: str = "relu"):

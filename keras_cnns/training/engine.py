@@ -95,13 +95,16 @@ def _optimizer(recipe: recipes.Recipe, precision: str):
     o = recipe.optimizer
     # Polyak averaging (GoogLeNet, Sec. 6): exponential moving averages of the weights, kept
     # by the optimizer (so checkpoints hold them) and swapped in for evaluation.
-    averaging = dict(use_ema=True, ema_momentum=recipe.polyak_decay) if recipe.polyak_decay else {}
+    options = dict(use_ema=True, ema_momentum=recipe.polyak_decay) if recipe.polyak_decay else {}
+    # Gradient clipping (Inception-v3, Sec. 8: "gradient clipping with threshold 2.0").
+    if recipe.gradient_clip_norm:
+        options["global_clipnorm"] = recipe.gradient_clip_norm
     if o.kind == "sgd":
         opt = keras.optimizers.SGD(learning_rate=recipe.schedule.base_lr, momentum=o.momentum,
-                                   nesterov=o.nesterov, **averaging)
+                                   nesterov=o.nesterov, **options)
     else:
         opt = keras.optimizers.RMSprop(learning_rate=recipe.schedule.base_lr, rho=o.rho,
-                                       momentum=o.momentum, epsilon=o.epsilon, **averaging)
+                                       momentum=o.momentum, epsilon=o.epsilon, **options)
     return keras.optimizers.LossScaleOptimizer(opt) if precision == "fp16" else opt
 
 

@@ -26,7 +26,8 @@ AUGMENTATIONS = ("none", "cifar", "cifar-reflect", "imagenet-scale", "inception-
 #: The values a recipe sets, which its quotes and assumptions must cover.
 FIELDS = ("optimizer", "momentum", "nesterov", "learning_rate", "schedule", "weight_decay",
           "weight_decay_on", "batch_size", "epochs", "augment", "normalize", "dropout",
-          "label_smoothing", "aux_loss_weights", "train_splits", "holdout", "polyak_decay")
+          "label_smoothing", "aux_loss_weights", "train_splits", "holdout", "polyak_decay",
+          "gradient_clip_norm")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,6 +153,7 @@ class Recipe:
     #: last examples) or ``{"per_class": k}``; the reported error is then the test error at
     #: the epoch of lowest validation error.
     holdout: dict | None = None
+    gradient_clip_norm: float | None = None  # clip the global gradient norm to this value
     notes: str = ""
     quotes: tuple[Quote, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
@@ -181,6 +183,7 @@ class Recipe:
                  "aux_loss_weights": bool(self.aux_loss_weights),
                  "train_splits": self.train_splits != ("train",), "holdout": bool(self.holdout),
                  "polyak_decay": self.polyak_decay is not None,
+                 "gradient_clip_norm": self.gradient_clip_norm is not None,
                  "weight_decay_on": self.weight_decay_on != "all",
                  "normalize": self.normalize != "channel"}
         return fields | {name for name, used in extra.items() if used}
@@ -742,6 +745,117 @@ EFFICIENTNET_SEARCH_PROXY = Recipe(
     ),
 )
 
+INCEPTION_V3 = ("Szegedy, Vanhoucke, Ioffe, Shlens & Wojna, Rethinking the Inception Architecture "
+                "for Computer Vision, CVPR 2016 (arXiv:1512.00567)")
+INCEPTION_V4 = ("Szegedy, Ioffe, Vanhoucke & Alemi, Inception-v4, Inception-ResNet and the Impact of "
+                "Residual Connections on Learning, AAAI 2017 (arXiv:1602.07261)")
+XCEPTION = "Chollet, Xception: Deep Learning with Depthwise Separable Convolutions, CVPR 2017 (arXiv:1610.02357)"
+_INCEPTION_RMSPROP = Optimizer("rmsprop", momentum=0.9, rho=0.9, epsilon=1.0)
+_TF_SLIM = ("TF-slim (the authors' released code, tensorflow/models research/slim): "
+            "inception_v3_arg_scope weight_decay=0.00004, dropout_keep_prob=0.8, auxiliary loss "
+            "weight 0.4 in train_image_classifier.py, moving_average_decay 0.9999, RMSProp "
+            "momentum 0.9")
+
+INCEPTION_V3_IMAGENET = Recipe(
+    name="inception-v3-imagenet", paper="inception", source=INCEPTION_V3,
+    models=("inception-v3", "inception-v3-*"), datasets=("imagenet2012",),
+    optimizer=_INCEPTION_RMSPROP,
+    schedule=Schedule("exponential", 0.045, factor=0.94, every=2),
+    weight_decay=4e-5, weight_decay_on="kernels", batch_size=32, epochs=100,
+    augment="inception-crop", label_smoothing=0.1, dropout=0.2, aux_loss_weights=(0.4,),
+    gradient_clip_norm=2.0, polyak_decay=0.9999,
+    notes=("the paper trains asynchronously on 50 replicas of batch 32; the engine trains "
+           "synchronously on one global batch (linear lr scaling when --batch-size differs); "
+           "the imagenet2012 pipeline crops 224x224, the paper 299x299"),
+    quotes=(
+        Q("Sec. 8", "We have trained our networks with stochastic gradient utilizing the "
+          "TensorFlow distributed machine learning system using 50 replicas running each on a "
+          "NVidia Kepler GPU with batch size 32 for 100 epochs.", ("batch_size", "epochs")),
+        Q("Sec. 8", "our best models were achieved using RMSProp with decay of 0.9 and "
+          "epsilon=1.0. We used a learning rate of 0.045, decayed every two epoch using an "
+          "exponential rate of 0.94.", ("optimizer", "learning_rate", "schedule")),
+        Q("Sec. 8", "In addition, gradient clipping with threshold 2.0 was found to be useful "
+          "to stabilize the training.", ("gradient_clip_norm",)),
+        Q("Sec. 8", "Model evaluations are performed using a running average of the parameters "
+          "computed over time.", ("polyak_decay",)),
+        Q("Sec. 7", "In our ImageNet experiments with K = 1000 classes, we used u(k) = 1/1000 "
+          "and epsilon = 0.1.", ("label_smoothing",)),
+        Q("Sec. 4", "we argue that the auxiliary classifiers act as regularizer. This is "
+          "supported by the fact that the main classifier of the network performs better if "
+          "the side branch is batch-normalized", ("aux_loss_weights",)),
+    ),
+    assumptions=(
+        A(_TF_SLIM + " (the paper prints none of these values)",
+          ("momentum", "weight_decay", "weight_decay_on", "dropout", "aux_loss_weights",
+           "polyak_decay")),
+        A("the Inception-style random crop of GoogLeNet (Szegedy et al. 2015, Sec. 6), which "
+          "TF-slim's inception_preprocessing implements; the paper gives no augmentation",
+          ("augment",)),
+        A("the threshold clips the global norm of all gradients together (Keras "
+          "global_clipnorm); the paper says only 'threshold 2.0'", ("gradient_clip_norm",)),
+    ),
+)
+
+INCEPTION_V4_IMAGENET = dataclasses.replace(
+    INCEPTION_V3_IMAGENET, name="inception-v4-imagenet", source=INCEPTION_V4,
+    models=("inception-v4", "inception-resnet-v1", "inception-resnet-v2", "inception-resnet-v2-*"),
+    aux_loss_weights=(), gradient_clip_norm=None, label_smoothing=0.0,
+    notes=("the paper trains asynchronously on 20 replicas; the imagenet2012 pipeline crops "
+           "224x224, the paper 299x299"),
+    quotes=(
+        Q("Sec. 4", "We have trained our networks with stochastic gradient utilizing the "
+          "TensorFlow distributed machine learning system using 20 replicas running each on a "
+          "NVidia Kepler GPU.", ("optimizer",)),
+        Q("Sec. 4", "our best models were achieved using RMSProp with decay of 0.9 and "
+          "epsilon=1.0. We used a learning rate of 0.045, decayed every two epochs using an "
+          "exponential rate of 0.94.", ("optimizer", "learning_rate", "schedule")),
+        Q("Sec. 4", "Model evaluations are performed using a running average of the parameters "
+          "computed over time.", ("polyak_decay",)),
+        Q("Figure 9", "Dropout (keep 0.8)", ("dropout",)),
+    ),
+    assumptions=(
+        A("batch 32 and 100 epochs as Inception-v3 (Szegedy et al. 2016, Sec. 8); the paper "
+          "prints neither", ("batch_size", "epochs")),
+        A(_TF_SLIM + " (the paper prints none of these values)",
+          ("momentum", "weight_decay", "weight_decay_on", "polyak_decay")),
+        A("no label smoothing, gradient clipping or auxiliary loss: the paper does not mention "
+          "them for these networks; the Inception-style random crop as Inception-v3",
+          ("augment", "label_smoothing", "gradient_clip_norm", "aux_loss_weights")),
+    ),
+)
+
+XCEPTION_IMAGENET = Recipe(
+    name="xception-imagenet", paper="xception", source=XCEPTION,
+    models=("xception",), datasets=("imagenet2012",),
+    optimizer=_SGD,
+    schedule=Schedule("exponential", 0.045, factor=0.94, every=2),
+    weight_decay=1e-5, weight_decay_on="kernels", batch_size=32, epochs=100,
+    augment="inception-crop", dropout=0.5, polyak_decay=0.9999,
+    notes=("the paper trains synchronously on 60 K80 GPUs; the imagenet2012 pipeline crops "
+           "224x224, the paper 299x299"),
+    quotes=(
+        Q("Sec. 4.2", "On ImageNet: Optimizer: SGD; Momentum: 0.9; Initial learning rate: "
+          "0.045; Learning rate decay: decay of rate 0.94 every 2 epochs",
+          ("optimizer", "momentum", "learning_rate", "schedule")),
+        Q("Sec. 4.2", "For both datasets, Polyak averaging [13] was used at inference time.",
+          ("polyak_decay",)),
+        Q("Sec. 4.3", "The Inception V3 model uses a weight decay (L2 regularization) rate of "
+          "4e-5 ... We found this rate to be quite suboptimal for Xception and instead settled "
+          "for 1e-5.", ("weight_decay",)),
+        Q("Sec. 4.3", "For the ImageNet experiments, both models include a dropout layer of rate "
+          "0.5 before the logistic regression layer.", ("dropout",)),
+    ),
+    assumptions=(
+        A("batch 32 and 100 epochs: the paper prints neither (Inception-v3's values, Szegedy et "
+          "al. 2016, Sec. 8, whose optimisation configuration Sec. 4.2 says it reuses)",
+          ("batch_size", "epochs")),
+        A("moving-average decay 0.9999 (TF-slim's); the paper names Polyak averaging without "
+          "its decay; weight decay on kernels only (Keras kernel_regularizer, as TF-slim); "
+          "the Inception-style random crop (the paper gives no augmentation)",
+          ("polyak_decay", "weight_decay_on", "augment")),
+    ),
+)
+
 #: Every recipe by name; a model with several fitting recipes trains with the first listed.
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
     RESNET_CIFAR, PREACT_RESNET_CIFAR, WRN_CIFAR, WRN_SVHN, STOCHASTIC_DEPTH_CIFAR_1202,
@@ -749,7 +863,8 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
     DENSENET_SVHN, RESNEXT_CIFAR, MOBILENET_IMAGENET, GOOGLENET_IMAGENET, VGG_IMAGENET,
     ALEXNET_IMAGENET, RESNET_IMAGENET, DENSENET_IMAGENET, RESNEXT_IMAGENET, SENET_IMAGENET,
     TINY,
-    EFFICIENTNET_IMAGENET, EFFICIENTNET_SEARCH_PROXY)}
+    EFFICIENTNET_IMAGENET, EFFICIENTNET_SEARCH_PROXY,
+    INCEPTION_V3_IMAGENET, INCEPTION_V4_IMAGENET, XCEPTION_IMAGENET)}
 
 
 def get(name: str) -> Recipe:
