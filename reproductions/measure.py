@@ -32,33 +32,50 @@ __all__ = ["ALL_PARAMS", "MACS", "Measured", "Metric", "TRAINABLE", "WEIGHTS",
 BUILDS: dict[tuple, tuple[float, int]] = {}
 
 
+#: How many built models a process keeps (least recently used first out). A model built in
+#: ``keras.StatelessScope`` still holds hundreds of megabytes (ResNet-152 about 270 MB), so
+#: keeping all ~250 registered models would exhaust a 24 GB machine; profiles are kept for all.
+MODELS_KEPT = 12
+
+
 @dataclasses.dataclass(frozen=True)
 class Measured:
-    """A registered model as built for the tables, and its profile."""
+    """A registered model as built for the tables, and its profile. The profile is computed
+    once per process; ``model`` is kept for the most recently used models and rebuilt (the
+    same graph) when it was let go."""
 
     name: str  # the canonical registry name
     call: str  # the builder call, e.g. "keras_cnns.WideResNet(depth=28, k=10)"
-    model: keras.Model
     profile: ModelProfile
+    key: tuple = dataclasses.field(repr=False, default=())
+
+    @property
+    def model(self) -> keras.Model:
+        return _model(*self.key)
 
 
 def measure(name: str, **overrides) -> Measured:
-    """The model ``name`` (a registry name; ``overrides`` go to its builder), built once per
-    process without initialised weights, and its profile."""
+    """The model ``name`` (a registry name; ``overrides`` go to its builder), built without
+    initialised weights, and its profile (computed once per process)."""
     return _measure(name, tuple(sorted(overrides.items())))
+
+
+@functools.lru_cache(maxsize=MODELS_KEPT)
+def _model(name: str, overrides: tuple) -> keras.Model:
+    info = keras_cnns.model_info(name)
+    with keras.StatelessScope():
+        return info.builder(**{**info.kwargs, **dict(overrides)})
 
 
 @functools.cache
 def _measure(name: str, overrides: tuple) -> Measured:
     start = time.perf_counter()
     info = keras_cnns.model_info(name)
-    kwargs = dict(info.kwargs)
-    kwargs.update(overrides)
-    with keras.StatelessScope():
-        model = info.builder(**kwargs)
+    kwargs = {**info.kwargs, **dict(overrides)}
+    model = _model(name, overrides)
     call = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
-    measured = Measured(info.name, f"{info.builder_name}({call})", model,
-                        keras_cnns.profile(model))
+    measured = Measured(info.name, f"{info.builder_name}({call})", keras_cnns.profile(model),
+                        (name, overrides))
     BUILDS[(name, overrides)] = (time.perf_counter() - start, len(measured.profile.layers))
     return measured
 

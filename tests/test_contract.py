@@ -14,6 +14,7 @@ over the registry, keras-hub-style one harness): a family is tested the moment i
   ``runtime_contract``), and one training step of one model of every family.
 """
 
+import functools
 import inspect
 import json
 import os
@@ -38,10 +39,22 @@ FAMILIES = registry.families()
 HEAD = contract.HEAD_ARGUMENTS
 
 
+@functools.cache
+def _facts(name: str) -> tuple[int, frozenset]:
+    """(variables, code path) of a listed model, read once (measure() keeps few models)."""
+    model = measure(name).model
+    return len(model.weights), runtime_contract.code_path(model)
+
+
 def _variables(name: str) -> int:
-    return len(measure(name).model.weights)
+    return _facts(name)[0]
 
 
+def _code_path(name: str) -> frozenset:
+    return _facts(name)[1]
+
+
+@functools.cache
 def runtime_models() -> list[str]:
     """Per family and code path, the listed model with the fewest variables (nesting is
     covered by the forced-nesting test below)."""
@@ -50,7 +63,7 @@ def runtime_models() -> list[str]:
         variables = _variables(name)
         if variables > runtime_contract.MAX_VARIABLES:
             continue
-        path = runtime_contract.code_path(measure(name).model) - {("nested stage",)}
+        path = _code_path(name) - {("nested stage",)}
         key = (keras_cnns.model_info(name).family, path)
         if key not in chosen or variables < chosen[key][0]:
             chosen[key] = (variables, name)
@@ -89,6 +102,7 @@ def test_registered_model_builds_with_its_classifier_and_is_counted(name):
     expected = (resolution, resolution, 3) if resolution else info.input_shape
     assert tuple(built.model.inputs[0].shape[1:]) == tuple(expected)
     assert built.profile.params > 0 and built.profile.macs > 0
+    _facts(name)  # read now, while the model is among those measure() keeps
     assert keras_cnns.model_info(built.name).call == info.call
 
 
@@ -193,8 +207,7 @@ def test_runtime_models_cover_every_family_and_code_path():
     for name in ("resnet-50-v1.5", "resnet-110-gated", "conv-mobilenet-1.0-224",
                  "alexnet-2gpu", "vgg-a-lrn", "preact-resnet-164", "resnext-50-32x4d"):
         assert name in chosen or any(
-            runtime_contract.code_path(measure(c).model) == runtime_contract.code_path(
-                measure(name).model) for c in chosen), name
+            _code_path(c) == _code_path(name) for c in chosen), name
 
 
 def test_forward_and_keras_save_load_on_tensorflow(tmp_path, jax_results):
