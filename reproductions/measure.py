@@ -35,7 +35,7 @@ BUILDS: dict[tuple, tuple[float, int]] = {}
 #: How many built models a process keeps (least recently used first out). A model built in
 #: ``keras.StatelessScope`` still holds hundreds of megabytes (ResNet-152 about 270 MB), so
 #: keeping all ~250 registered models would exhaust a 24 GB machine; profiles are kept for all.
-MODELS_KEPT = 12
+MODELS_KEPT = 6
 
 
 @dataclasses.dataclass(frozen=True)

@@ -248,6 +248,7 @@ def test_deep_models_nest_their_stages_and_a_shallow_nested_member_round_trips(t
     deep = [name for name in MODELS if _variables(name) > runtime_contract.MAX_VARIABLES]
     modules = [f"stage{s}_attention{m}" for s in (1, 2, 3) for m in range(1, 7)]
     nesting = {"preact-resnet-1001": ["conv2", "conv3", "conv4"],
+               "resnet-1001-bottleneck": ["conv2", "conv3", "conv4"],
                "resnet-1202": ["conv2", "conv3", "conv4"],
                "stochastic-depth-resnet-1202": ["conv2", "conv3", "conv4"],
                # attention modules nest one by one (tests/test_attention.py runs one nested)
