@@ -195,14 +195,13 @@ _FLOPS_DEVIATIONS = {
        for row, printed, ours, corrected in (
            ("DenseNet-169", "3.5B", "3.36G", "3.4"), ("DenseNet-264", "6.0B", "5.75G", "5.8"))},
 }
-_PARAMS_DEVIATIONS = {
-    "EfficientNet-B2": Deviation(
-        "B2's 9.2M counts the batch-norm moving statistics (9,177,569), unlike every other "
-        "EfficientNet row, which counts trainable parameters (B2: 9,109,994 -> 9.1M)",
-        "B1 7,794,184 trainable (7.8M printed) against 7,856,239 with statistics (7.9M); B5 "
-        "30.39M against 30.56M (30M printed); B7 66.35M against 66.66M (66M printed); "
-        f"{_TWIN.format('B2')}",
-        corrected="9.1", kind="arithmetic"),
+#: Rows whose parameter count follows another counting convention than their block's.
+_PARAMS_METRICS = {
+    "EfficientNet-B2": ALL_PARAMS.described(
+        "all parameters with the batch-norm moving statistics (Keras count_params()): B2's "
+        "row alone counts them (9,177,569 -> 9.2M; trainable 9,109,994 would print 9.1M), "
+        "while B1 (7.8M: 7,794,184 trainable, 7,856,239 with them), B5 and B7 print the "
+        "trainable count"),
 }
 
 
@@ -221,7 +220,7 @@ def _table2_cells() -> list[Published]:
         cells += [_accuracy(T2, row, "Top-1 Acc.", top1, trained),
                   _accuracy(T2, row, "Top-5 Acc.", top5, trained)]
         efficient = row.startswith("EfficientNet")
-        metric = EFFICIENTNET_PARAMS if efficient else BASELINE_PARAMS
+        metric = _PARAMS_METRICS.get(row, EFFICIENTNET_PARAMS if efficient else BASELINE_PARAMS)
         if model is None:  # ResNeXt-101 at 320x320: computed in _table2()
             cells += [Published(T2, row, "#Params", params, "M", convention=metric.text),
                       Published(T2, row, "#FLOPS", flops, "G", convention=(
@@ -233,8 +232,7 @@ def _table2_cells() -> list[Published]:
             flops_metric = MACS.described(
                 f"{FLOPS.text}; ResNet-50 with the stride on the 3x3 (v1.5, as the TPU "
                 "reference ResNet): He et al.'s placement gives 3.86G")
-        cells += [Published(T2, row, "#Params", params, "M", model=model, metric=metric,
-                            deviation=_PARAMS_DEVIATIONS.get(row)),
+        cells += [Published(T2, row, "#Params", params, "M", model=model, metric=metric),
                   Published(T2, row, "#FLOPS", flops, "G", model=model, metric=flops_metric,
                             deviation=_FLOPS_DEVIATIONS.get(row))]
     return cells
