@@ -172,11 +172,10 @@ class ModelInfo:
 
     def profile(self, **overrides):
         """Complexity profile of the built model (built without initialising weights)."""
-        import keras
-
         from keras_cnns.complexity import profile
+        from keras_cnns.uninitialised import uninitialised
 
-        with keras.StatelessScope():
+        with uninitialised():
             model = self.build(**overrides)
         return profile(model)
 

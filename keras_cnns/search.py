@@ -14,8 +14,8 @@ A :class:`Space` is a paper's design space as a ``keras_tuner.HyperModel``:
   arXiv:1608.06993, Table 2).
 
 A :class:`Budget` (multiply-adds or parameters) is enforced by the complexity engine before
-any training: :class:`BudgetOracle` builds each candidate's network inside
-``keras.StatelessScope`` (no weights), counts it with :func:`keras_cnns.profile`, and never
+any training: :class:`BudgetOracle` builds each candidate's network
+:func:`~keras_cnns.uninitialised.uninitialised` (no weights), counts it with :func:`keras_cnns.profile`, and never
 proposes a point over the budget as a trial. A rejected point is recorded with its cost, not
 failed: keras-tuner's own size limit (``max_model_size``) fails such trials, and three
 consecutive failures stop its search. Each trial is a short proxy training run through the
@@ -58,6 +58,7 @@ import keras
 import keras_tuner as kt
 
 from keras_cnns.arguments import check_choice, check_int, check_number, fail
+from keras_cnns.uninitialised import uninitialised
 
 __all__ = ["Budget", "BudgetOracle", "DenseNetBCSpace", "EfficientNetSpace", "MobileNetSpace",
            "SPACES", "SearchTuner", "Space", "WRNSpace", "assess", "run"]
@@ -324,15 +325,15 @@ class Budget:
 
 
 def assess(space: Space, values: dict, image_size: int, classes: int) -> dict:
-    """Multiply-adds, parameters and input resolution of a point's network, built inside
-    ``keras.StatelessScope`` (no weights) and counted by :func:`keras_cnns.profile`;
+    """Multiply-adds, parameters and input resolution of a point's network, built
+    :func:`~keras_cnns.uninitialised.uninitialised` (no weights) and counted by :func:`keras_cnns.profile`;
     cached on the space."""
     from keras_cnns.complexity import profile
 
     key = (json.dumps(values, sort_keys=True), image_size, classes)
     if key not in space.costs:
         resolution = space.resolution(values, image_size)
-        with keras.StatelessScope():
+        with uninitialised():
             network = space.network(values, classes, resolution)
         counted = profile(network)
         space.costs[key] = {"macs": int(counted.macs), "params": int(counted.params),

@@ -3,8 +3,8 @@
 Each net is built once, in a fresh Keras session, with Python's default recursion limit
 untouched (checked before and after). Prints wall and CPU seconds to build (graph +
 initialised weights; CPU time is the fairer figure on a shared machine), the seconds of
-the same build inside ``keras.StatelessScope`` (graph and variable shapes only, what the
-reproductions count) and the parameter count. With ``--flat``, also tries ResNet-1202 as
+the same build :func:`~keras_cnns.uninitialised.uninitialised` (graph and variable shapes
+only, no initial value drawn: what the reproductions count) and the parameter count. With ``--flat``, also tries ResNet-1202 as
 one flat functional graph to show the RecursionError the nested-stage design avoids.
 """
 
@@ -21,6 +21,7 @@ import keras  # noqa: E402
 
 import keras_cnns  # noqa: E402
 from keras_cnns.blocks import stages  # noqa: E402
+from keras_cnns.uninitialised import uninitialised  # noqa: E402
 
 DEEP = ("resnet-1202", "stochastic-depth-resnet-1202", "preact-resnet-1001",
         "densenet-bc-250-24", "densenet-264")
@@ -49,7 +50,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     limit = sys.getrecursionlimit()
     print(f"recursion limit: {limit}")
-    print(f"{'net':<30} {'wall s':>7} {'CPU s':>7} {'stateless s':>12} {'params':>12}")
+    print(f"{'net':<30} {'wall s':>7} {'CPU s':>7} {'uninit. s':>12} {'params':>12}")
     for name in args.nets:
         info = keras_cnns.model_info(name)
         cpu, wall = time.process_time(), time.perf_counter()
@@ -59,7 +60,7 @@ def main(argv=None) -> int:
         del model
         keras.backend.clear_session()
         stateless = time.perf_counter()
-        with keras.StatelessScope():
+        with uninitialised():
             info.build()
         stateless = time.perf_counter() - stateless
         keras.backend.clear_session()

@@ -29,6 +29,7 @@ from keras_cnns.blocks import conv_norm_act, run_stages
 from keras_cnns.contract import Head
 from keras_cnns.efficientnet import (ALPHA, BETA, GAMMA, STAGES, VARIANTS, compound,
                                      mbconv_block, round_repeats)
+from keras_cnns.uninitialised import uninitialised
 from reproductions import spreads
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.measure import ALL_PARAMS, MACS, TRAINABLE, measure
@@ -271,7 +272,7 @@ def _table2() -> tuple[dict, str]:
 @functools.cache
 def _profile(kind: str, **kwargs):
     """A scaled baseline of Table 3 built without weights, and its profile."""
-    with keras.StatelessScope():
+    with uninitialised():
         model = _BUILDERS[kind](**kwargs)
     return keras_cnns.profile(model)
 
@@ -392,7 +393,7 @@ def _scaled(w: float = 1.0, d: float = 1.0, r: float = 1.0) -> str:
 def _block_cost(shape: tuple, expand: int, kernel: int) -> tuple[int, int, int]:
     """(multiply-adds, trainable, all parameters) of one stride-1 MBConv block on a
     ``shape`` input with as many output channels, as the engine counts it."""
-    with keras.StatelessScope():
+    with uninitialised():
         inputs = keras.Input(shape)
         outputs = mbconv_block(inputs, shape[-1], 1, name="block", expand=expand, kernel=kernel)
         profile = keras_cnns.profile(keras.Model(inputs, outputs))

@@ -1,8 +1,8 @@
 """The reproduction template: every model a table needs, built once per process and profiled,
 and the counting conventions as values.
 
-``measure("resnet-50")`` builds the registered model inside ``keras.StatelessScope`` (the
-graph and every variable's shape, no weight initialisation: all the complexity engine and
+``measure("resnet-50")`` builds the registered model :func:`~keras_cnns.uninitialised.uninitialised`
+(the graph and every variable's shape, no initial value drawn: all the complexity engine and
 the structure checks read) and returns it with its profile; the same name is never built
 twice in a process, so papers that share a model (ResNet-50 appears in six) and the test
 suite share one build.
@@ -24,6 +24,7 @@ import keras
 
 import keras_cnns
 from keras_cnns.complexity import ModelProfile
+from keras_cnns.uninitialised import uninitialised
 
 __all__ = ["ALL_PARAMS", "MACS", "Measured", "Metric", "TRAINABLE", "WEIGHTS",
            "WEIGHTS_AND_BIASES", "cache_info", "measure"]
@@ -32,10 +33,11 @@ __all__ = ["ALL_PARAMS", "MACS", "Measured", "Metric", "TRAINABLE", "WEIGHTS",
 BUILDS: dict[tuple, tuple[float, int]] = {}
 
 
-#: How many built models a process keeps (least recently used first out). A model built in
-#: ``keras.StatelessScope`` still holds hundreds of megabytes (ResNet-152 about 270 MB), so
-#: keeping all ~250 registered models would exhaust a 24 GB machine; profiles are kept for all.
-MODELS_KEPT = 6
+#: How many built models a process keeps (least recently used first out); profiles are kept
+#: for all. Built without initial values a model holds little (all ~250 registered models
+#: built one after another peak under 1 GB), but a process that keeps every graph it ever
+#: built has no reason to.
+MODELS_KEPT = 32
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,7 +65,7 @@ def measure(name: str, **overrides) -> Measured:
 @functools.lru_cache(maxsize=MODELS_KEPT)
 def _model(name: str, overrides: tuple) -> keras.Model:
     info = keras_cnns.model_info(name)
-    with keras.StatelessScope():
+    with uninitialised():
         return info.builder(**{**info.kwargs, **dict(overrides)})
 
 

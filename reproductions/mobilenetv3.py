@@ -17,7 +17,6 @@ not built in this suite.
 
 from __future__ import annotations
 
-import keras
 
 from reproductions import spreads
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
@@ -297,8 +296,9 @@ def _counts_details() -> str:
 
 def _earlier_small(alpha: float):
     import keras_cnns
+    from keras_cnns.uninitialised import uninitialised
 
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.MobileNetV3Small(alpha=alpha, last_channels=1280)
     return keras_cnns.profile(model)
 

@@ -13,6 +13,7 @@ import keras_cnns
 from keras_cnns import blocks
 from keras_cnns.complexity import profile
 from keras_cnns.layers import ChannelPool, RadixSelect, RadixSum, ResizeTo
+from keras_cnns.uninitialised import uninitialised
 from reproductions.measure import measure
 
 RNG = np.random.default_rng(0)
@@ -51,7 +52,7 @@ def test_every_module_is_selectable_by_name_and_keeps_the_shape(kind):
     y = attend(x, "b", identity=x) if kind == "cmpe-se" else attend(x, "b")
     assert tuple(y.shape) == (None, 8, 8, 32)
     if kind not in ("cmpe-se", "residual-attention"):  # a residual block's branch
-        with keras.StatelessScope():
+        with uninitialised():
             z = blocks.bottleneck_block(keras.Input((8, 8, 64)), 16, name="b", attention=kind
                                         if kind != "sk" else ("sk", {"G": 4}))
         assert tuple(z.shape) == (None, 8, 8, 64)

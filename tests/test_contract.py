@@ -28,6 +28,7 @@ import pytest
 
 import keras_cnns
 from keras_cnns import blocks, contract, registry
+from keras_cnns.uninitialised import uninitialised
 from reproductions.measure import measure
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
@@ -110,7 +111,7 @@ def test_registered_model_builds_with_its_classifier_and_is_counted(name):
 def test_head_variants_of_the_smallest_model(family):
     name = smallest(family)
     info = keras_cnns.model_info(name)
-    with keras.StatelessScope():
+    with uninitialised():
         logits = info.build(classes=7, classifier_activation=None)
         predictions = logits.get_layer("predictions")
         assert predictions.units == 7 and predictions.activation.__name__ == "linear"

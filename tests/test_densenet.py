@@ -7,6 +7,7 @@ import pytest
 
 import keras_cnns
 import keras_cnns.densenet
+from keras_cnns.uninitialised import uninitialised
 from reproductions.measure import measure
 
 
@@ -53,7 +54,7 @@ def test_dense_layer_concatenates_its_input():
 
 def test_densenet121_matches_keras_applications():
     ours = measure("densenet-121").profile  # keras_cnns.DenseNet121(), shared with the tables
-    with keras.StatelessScope():
+    with uninitialised():
         reference = keras_cnns.profile(keras.applications.DenseNet121(weights=None))
     assert ours.params == reference.params == 8_062_504
     assert ours.macs == reference.macs
@@ -72,7 +73,7 @@ def test_imagenet_densenets_follow_table_1():
 
 
 def test_densenet161_uses_k48_and_a_96_filter_stem():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.DenseNet161(include_top=False, input_shape=(64, 64, 3))
     assert model.get_layer("conv1_conv").filters == 96
     assert model.get_layer("conv5_block24_concat").output.shape[-1] == 2208  # torchvision's width

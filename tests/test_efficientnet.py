@@ -9,6 +9,7 @@ import keras_cnns
 from keras_cnns import efficientnet
 from keras_cnns.efficientnet import (STAGES, VARIANTS, EfficientNet, compound,
                                      copy_weights_from_keras, round_filters, round_repeats)
+from keras_cnns.uninitialised import uninitialised
 from reproductions.measure import measure
 
 #: keras.applications' EfficientNetB0-B7 (Keras 3.15.1, ``weights=None``): trainable
@@ -81,7 +82,7 @@ def test_rounding_rules_of_the_reference_code():
 
 def test_phi_and_explicit_multipliers_build_the_same_network():
     width, depth, resolution = compound(1)
-    with keras.StatelessScope():
+    with uninitialised():
         by_phi = EfficientNet(phi=1)
         explicit = EfficientNet(width=width, depth=depth, resolution=resolution)
     assert by_phi.count_params() == explicit.count_params()
@@ -110,7 +111,7 @@ def test_deep_cost_counts_what_a_full_build_counts():
     from reproductions.efficientnet import deep_cost
 
     cost = deep_cost(0.5, 1.8, 32 / 224)
-    with keras.StatelessScope():
+    with uninitialised():
         full = keras_cnns.profile(EfficientNet(width=0.5, depth=1.8, resolution=32))
     assert cost == {"macs": full.macs, "trainable": full.total("trainable"),
                     "params": full.params}

@@ -1,11 +1,11 @@
 """Backbone features: the stage outputs of every family, named by pyramid level, with strides."""
 
-import keras
 import numpy as np
 import pytest
 
 import keras_cnns
 from keras_cnns import registry
+from keras_cnns.uninitialised import uninitialised
 
 FAMILIES = registry.families()
 
@@ -14,7 +14,7 @@ def _extractor(name, size):
     info = keras_cnns.model_info(name)
     overrides = {"resolution": size} if "resolution" in info.kwargs else {
         "input_shape": (size, size, info.input_shape[-1])}
-    with keras.StatelessScope():
+    with uninitialised():
         return keras_cnns.feature_extractor(name, **overrides)
 
 

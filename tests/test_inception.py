@@ -13,6 +13,7 @@ import pytest
 import keras_cnns
 from keras_cnns.inception import copy_weights_from_keras
 from keras_cnns.inception_v4 import RESIDUAL_BRANCHES, inception_resnet_block
+from keras_cnns.uninitialised import uninitialised
 from reproductions.inception import keras_depth
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
@@ -74,7 +75,7 @@ def test_inception_resnet_block_is_relu_of_x_plus_scaled_residual():
 
 def test_inception_resnet_layouts_and_scale():
     small = dict(include_top=False, input_shape=(75, 75, 3))
-    with keras.StatelessScope():
+    with uninitialised():
         paper = keras_cnns.InceptionResNetV2(**small)
         v1 = keras_cnns.InceptionResNetV1(**small)
     released = _pair("InceptionResNetV2")[1]
@@ -101,7 +102,7 @@ def test_inception_resnet_layouts_and_scale():
 
 
 def test_inception_v3_auxiliary_classifier():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.InceptionV3(aux_logits=True, classes=10)
         small = keras_cnns.InceptionV3(aux_logits=True, input_shape=(107, 107, 3))
     assert [tuple(o.shape) for o in model.outputs] == [(None, 10), (None, 10)]
@@ -117,7 +118,7 @@ def test_inception_v3_auxiliary_classifier():
 
 
 def test_bn_inception_separable_stem_and_se_placements():
-    with keras.StatelessScope():
+    with uninitialised():
         bn, se = (keras_cnns.create_model(name, include_top=False, input_shape=(32, 32, 3))
                   for name in ("bn-inception", "se-bn-inception"))
     conv1 = bn.get_layer("conv1_conv")

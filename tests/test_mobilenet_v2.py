@@ -8,6 +8,7 @@ import pytest
 import keras_cnns
 from keras_cnns.mobilenet_v2 import (BOTTLENECKS, copy_weights_from_keras, last_channels,
                                      make_divisible)
+from keras_cnns.uninitialised import uninitialised
 from reproductions import mobilenetv2 as repro
 from runtime_contract import randomise
 
@@ -28,7 +29,7 @@ def test_table2_regenerated_from_the_graph():
 
 
 def test_blocks_are_inverted_residuals_with_linear_bottlenecks():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.MobileNetV2()
     names = {layer.name for layer in model.layers}
     assert "block1_expand" not in names and "block2_expand" in names  # t = 1: no expansion
@@ -44,7 +45,7 @@ def test_blocks_are_inverted_residuals_with_linear_bottlenecks():
 
 def test_width_multiplier_spares_the_last_layer_below_one():
     assert last_channels(0.35) == last_channels(1.0) == 1280 and last_channels(1.4) == 1792
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.create_model("mobilenetv2-0.35-96")
     assert model.input.shape == (None, 96, 96, 3)
     assert model.get_layer("conv1").filters == 16 and model.get_layer("conv_last").filters == 1280
@@ -65,7 +66,7 @@ def test_equal_outputs_to_keras_applications_after_copying_weights(alpha):
 
 
 def test_copy_refuses_a_different_structure():
-    with keras.StatelessScope():
+    with uninitialised():
         theirs = keras.applications.MobileNetV2(alpha=0.35, input_shape=(32, 32, 3),
                                                 weights=None, include_top=False)
         ours = keras_cnns.MobileNetV2(alpha=0.35, input_shape=(32, 32, 3))

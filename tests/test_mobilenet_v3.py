@@ -7,6 +7,7 @@ import pytest
 
 import keras_cnns
 from keras_cnns.mobilenet_v2 import copy_weights_from_keras, make_divisible
+from keras_cnns.uninitialised import uninitialised
 from reproductions import mobilenetv3 as repro
 from runtime_contract import randomise
 
@@ -40,7 +41,7 @@ def test_h_swish_and_hard_sigmoid_are_the_papers_functions():
 
 
 def test_se_is_a_quarter_of_the_expansion_rounded_to_8_and_after_the_depthwise():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.MobileNetV3Large()
     for number, exp in ((4, 72), (5, 120), (12, 672), (15, 960)):
         assert model.get_layer(f"block{number}_se_reduce").filters == make_divisible(exp / 4)
@@ -52,7 +53,7 @@ def test_se_is_a_quarter_of_the_expansion_rounded_to_8_and_after_the_depthwise()
 
 
 def test_minimalistic_drops_se_h_swish_and_5x5():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.create_model("mobilenetv3-large-minimalistic-1.0")
     kinds = {type(layer).__name__ for layer in model.layers}
     assert "Multiply" not in kinds
@@ -63,7 +64,7 @@ def test_minimalistic_drops_se_h_swish_and_5x5():
 
 
 def test_small_last_layer_is_table2s_1024_and_the_earlier_1280_on_request():
-    with keras.StatelessScope():
+    with uninitialised():
         paper = keras_cnns.MobileNetV3Small()
         earlier = keras_cnns.MobileNetV3Small(last_channels=1280)
         minimal = keras_cnns.MobileNetV3Small(minimalistic=True)

@@ -5,12 +5,12 @@ import configparser
 import fnmatch
 import pathlib
 
-import keras
 import pytest
 
 import keras_cnns
 from keras_cnns import registry
 from keras_cnns.training import recipes
+from keras_cnns.uninitialised import uninitialised
 from reproductions import PAPERS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def test_aliases_and_spellings_resolve_to_one_canonical_name(alias, canonical):
 
 
 def test_create_model_builds_parsed_names_and_passes_arguments():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.create_model("wrn-16-1", classes=100, dropout=0.3)
     assert model.name == "wrn_16_1" and model.output.shape == (None, 100)
     assert model.get_layer("conv2_block1_2_dropout").rate == 0.3

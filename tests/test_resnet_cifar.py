@@ -10,6 +10,7 @@ import pytest
 
 import keras_cnns
 from keras_cnns.blocks import stage
+from keras_cnns.uninitialised import uninitialised
 from reproductions.measure import measure
 from reproductions.cells import parse_printed
 
@@ -105,7 +106,7 @@ def test_preact_units_put_bn_relu_before_the_convs_and_nothing_after_the_add():
 
 
 def test_preact_default_unit_type_follows_the_paper():
-    with keras.StatelessScope():
+    with uninitialised():
         basic, bottleneck = keras_cnns.PreActResNet(110), keras_cnns.PreActResNet(164)
     assert basic.get_layer("conv4_block18_add").output.shape[-1] == 64
     assert bottleneck.get_layer("conv4_block18_add").output.shape[-1] == 256

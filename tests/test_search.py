@@ -5,11 +5,11 @@ killed search, determinism for a seed, and the command line."""
 import json
 import pathlib
 
-import keras
 import pytest
 
 from keras_cnns import search
 from keras_cnns.training import checkpoints, engine
+from keras_cnns.uninitialised import uninitialised
 from reproductions import search as search_cli
 
 PROXY = search.ProxyRun("synthetic", epochs=1, steps_per_epoch=2, eval_steps=1, batch_size=8,
@@ -53,7 +53,7 @@ def test_budget_is_enforced_by_the_complexity_engine_before_training(monkeypatch
     first = oracle.populate_space("0")
     assert first["values"] == next(p for p in oracle.ordered_points() if oracle.assess(p)["fits"])
     # the trainable model takes the dataset's 32x32 images and resizes them to gamma * 32
-    with keras.StatelessScope():
+    with uninitialised():
         model = space.model({"alpha": 1.2, "beta": 1.1, "gamma": 1.15}, 4, (32, 32, 3))
     assert model.inputs[0].shape[1:] == (32, 32, 3)
     assert model.get_layer("resize").output.shape[1:3] == (37, 37)

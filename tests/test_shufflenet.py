@@ -10,6 +10,7 @@ import keras_cnns
 from keras_cnns.layers import ChannelShuffle
 from keras_cnns.shufflenet import (STAGE2, bottleneck_channels, first_conv_channels,
                                    stage_channels)
+from keras_cnns.uninitialised import uninitialised
 
 
 def test_channel_shuffle_is_the_papers_reshape_transpose_flatten():
@@ -35,7 +36,7 @@ def test_channel_shuffle_checks_its_groups():
 
 
 def test_unit_structure_and_stage2s_dense_first_pointwise():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.ShuffleNet(g=3)
     first = model.get_layer("stage2_unit1_gconv1")
     assert first.groups == 1 and first.filters == 60  # bottleneck = 240 / 4
@@ -68,7 +69,7 @@ def test_widths_of_table1_and_of_the_authors_released_scales():
 
 def test_no_shuffle_ablation_removes_only_the_shuffle():
     # (save/load and a training step of ShuffleNet run in tests/test_contract.py)
-    with keras.StatelessScope():
+    with uninitialised():
         plain = keras_cnns.ShuffleNet(g=8, scale=0.25, shuffle=False, include_top=False)
         shuffled = keras_cnns.ShuffleNet(g=8, scale=0.25, include_top=False)
     assert not any(isinstance(layer, ChannelShuffle) for layer in plain.layers)

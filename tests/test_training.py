@@ -13,13 +13,13 @@ import subprocess
 import sys
 import time
 
-import keras
 import numpy as np
 import pytest
 
 import keras_cnns
 from keras_cnns.training import checkpoints, engine, recipes, strategy
 from keras_cnns.training import models as training_models
+from keras_cnns.uninitialised import uninitialised
 from reproductions import __main__ as cli
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ FAMILIES = {
 
 
 def test_the_resnext_learner_runs_the_grouped_convolution():
-    with keras.StatelessScope():
+    with uninitialised():
         model = keras_cnns.create_model(FAMILIES["ResNeXt"][0], input_shape=(32, 32, 3),
                                         classes=4)
     grouped = [layer for layer in model.layers
@@ -224,7 +224,7 @@ def _smoke_model(recipe):
         return info.name, None
     size = info.kwargs.get("resolution") or max(info.min_size, 32)
     try:  # a fixed-size classifier (VGG, AlexNet, GoogLeNet) or auxiliary head needs more
-        with keras.StatelessScope():
+        with uninitialised():
             training_models.build(info.name, 10, (size, size, 3))
     except ValueError:
         size = info.input_shape[0]
