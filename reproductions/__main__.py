@@ -16,7 +16,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from reproductions import PAPERS, load, report  # noqa: E402
+from reproductions import PAPERS, regenerate  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).resolve().parent.parent / "results"
 
@@ -34,26 +34,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS,
                         help="where to write <paper>.md and <paper>.json (default: results/)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary lines")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="papers run in this many processes at once (default: one per "
+                             "core for several papers, this process for one)")
     args = parser.parse_args(argv)
     keys = list(PAPERS) if args.papers == ["all"] else args.papers
     for key in keys:
         if key not in PAPERS:
             parser.error(f"unknown paper {key!r}; choose from: all, {', '.join(PAPERS)}")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs must be a positive integer. Received: jobs={args.jobs}")
+    jobs = regenerate.default_jobs(len(keys)) if args.jobs is None else args.jobs
     failed = []
-    for key in keys:
-        module = load(key)
-        tables = module.tables()
-        text = report.write(args.results, module.PAPER, key, tables)
+    for run in regenerate.regenerate(keys, args.results, jobs):
         if not args.quiet:
-            print(text)
-        # Optional extra outputs of a paper (plots): ``artifacts(results_dir) -> [paths]``.
-        for path in getattr(module, "artifacts", lambda _: [])(args.results):
-            print(f"[{key}] wrote {path}")
-        counts = report.status_counts(tables)
-        print(f"[{key}] " + ", ".join(f"{n} {s}" for s, n in counts.items())
-              + f" -> {args.results / key}.md/.json")
-        if counts["mismatch"]:
-            failed.append(key)
+            print(run.text)
+        for path in run.artifacts:
+            print(f"[{run.key}] wrote {path}")
+        print(f"[{run.key}] " + ", ".join(f"{n} {s}" for s, n in run.counts.items())
+              + f" -> {args.results / run.key}.md/.json")
+        if run.counts["mismatch"]:
+            failed.append(run.key)
     if failed:
         print(f"MISMATCH in: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -1,0 +1,88 @@
+"""Regenerate papers' tables, one paper after another or in parallel processes.
+
+:func:`run_paper` builds one paper's models, checks its tables and writes them; it is what
+``python -m reproductions <paper>`` runs for each paper. :func:`regenerate` runs several:
+in this process when ``jobs`` is 1, else in ``jobs`` worker processes (started with
+``spawn``: TensorFlow is not fork-safe), each taking the next paper when it finishes one
+and keeping its :func:`~reproductions.measure.measure` cache across the papers it runs, so
+a model shared by papers one worker runs is built once there. Every figure is still
+computed from the real Keras model in the process that writes it: nothing is cached across
+processes or runs.
+
+Measured on the 2-core CI machine (``python -m reproductions.bench_repro``): every table of
+every paper takes about 100 s in one process, of which nearly all is building the models'
+graphs (Keras' layer construction is pure Python, one core); two processes halve it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import multiprocessing
+import os
+import pathlib
+import time
+
+
+@dataclasses.dataclass(frozen=True)
+class PaperRun:
+    """What regenerating one paper produced and cost."""
+
+    key: str
+    text: str  # the Markdown report written to results/<key>.md
+    counts: dict  # cells per status
+    artifacts: list  # extra files written (plots)
+    seconds: float
+    models: int  # models built for this paper (not already built in its process)
+    layers: int  # their leaf layers
+    building: float  # seconds of those builds and profiles
+    builds: dict  # (name, overrides) -> (seconds, layers) of those builds
+
+
+def run_paper(key: str, results: pathlib.Path) -> PaperRun:
+    """Build ``key``'s models, check its tables against the published cells and write them
+    (``results/<key>.md`` and ``.json``, and any plot the paper defines)."""
+    from reproductions import load, measure, report
+
+    before = dict(measure.BUILDS)
+    start = time.perf_counter()
+    module = load(key)
+    tables = module.tables()
+    text = report.write(results, module.PAPER, key, tables)
+    # Optional extra outputs of a paper (plots): ``artifacts(results_dir) -> [paths]``.
+    artifacts = [str(path) for path in getattr(module, "artifacts", lambda _: [])(results)]
+    seconds = time.perf_counter() - start
+    builds = {k: v for k, v in measure.BUILDS.items() if k not in before}
+    return PaperRun(key, text, dict(report.status_counts(tables)), artifacts, seconds,
+                    len(builds), sum(n for _, n in builds.values()),
+                    sum(s for s, _ in builds.values()), builds)
+
+
+def default_jobs(papers: int) -> int:
+    """One process per core, never more than there are papers."""
+    return max(1, min(papers, os.cpu_count() or 1))
+
+
+def regenerate(keys: list[str], results: pathlib.Path, jobs: int = 1, on_done=None):
+    """Run every paper of ``keys``; returns their :class:`PaperRun` in the order of ``keys``.
+    ``on_done(run)`` is called as each paper finishes (in the order they finish)."""
+    results = pathlib.Path(results)
+    if jobs <= 1 or len(keys) <= 1:
+        runs = []
+        for key in keys:
+            runs.append(run_paper(key, results))
+            if on_done:
+                on_done(runs[-1])
+        return runs
+    env = {"TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
+    os.environ.update(env)  # inherited by the spawned workers
+    context = multiprocessing.get_context("spawn")
+    done = {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {pool.submit(run_paper, key, results): key for key in keys}
+        for future in concurrent.futures.as_completed(futures):
+            run = future.result()
+            done[run.key] = run
+            if on_done:
+                on_done(run)
+    return [done[key] for key in keys]
