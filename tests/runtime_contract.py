@@ -7,12 +7,12 @@ leg calls these in the test process; the JAX leg runs this file as a script
 (``KERAS_BACKEND=jax python tests/runtime_contract.py NAME ...``), which prints one JSON
 line per check.
 
-``test_contract.py`` runs them on the fewest members of each family (fewest variables,
-:func:`cover`) that between them contain every item of every member's code path
-(:func:`code_path`: each layer type with its kernel size, stride and grouping): building,
+``test_contract.py`` runs ``check`` and a compiled ``fit_step`` on the fewest registered
+models (fewest variables, :func:`cover`) that between them contain every item of every
+model's code path (:func:`code_path`: each layer type with its kernel size, stride and
+grouping), and an op-by-op ``fit_step`` on the smallest member of every family: building,
 saving and loading every registered model takes over 25 minutes on the 2-core CI machine,
-and a member whose every item runs in a chosen model differs from those only in how many
-of them it repeats and how wide they are.
+and what serialisation and a backend act on is each layer.
 Models of more than :data:`MAX_VARIABLES` variables (ResNet-1202, its stochastic-depth
 twin, pre-activation ResNet-1001: 5,000-6,000 each; every other model has at most 1,326)
 are never run here: each takes more than a minute per
