@@ -8,7 +8,7 @@ leg calls these in the test process; the JAX leg runs this file as a script
 line per check.
 
 ``test_contract.py`` runs ``check`` and a compiled ``fit_step`` on the fewest registered
-models (fewest variables, :func:`cover`) that between them contain every item of every
+models (listed ones and each family's ``smallest``; fewest variables, :func:`cover`) that between them contain every item of every
 model's code path (:func:`code_path`: each layer type with its kernel size, stride and
 grouping), and an op-by-op ``fit_step`` on the smallest member of every family: building,
 saving and loading every registered model takes over 25 minutes on the 2-core CI machine,
