@@ -10,8 +10,9 @@ computed from the real Keras model in the process that writes it: nothing is cac
 processes or runs.
 
 Measured on the 2-core CI machine (``python -m reproductions.bench_repro``): every table of
-every paper takes about 100 s in one process, of which nearly all is building the models'
-graphs (Keras' layer construction is pure Python, one core); two processes halve it.
+every paper took 102 s in one process, nearly all of it building the models' graphs (Keras'
+layer construction is pure Python, one core), and 73 s in two (models shared by papers that
+different workers run are built in each).
 """
 
 from __future__ import annotations
@@ -74,8 +75,7 @@ def regenerate(keys: list[str], results: pathlib.Path, jobs: int = 1, on_done=No
             if on_done:
                 on_done(runs[-1])
         return runs
-    env = {"TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
-    os.environ.update(env)  # inherited by the spawned workers
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # inherited by the spawned workers
     context = multiprocessing.get_context("spawn")
     done = {}
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
