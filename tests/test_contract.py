@@ -42,10 +42,12 @@ HEAD = contract.HEAD_ARGUMENTS
 
 
 @functools.cache
-def _facts(name: str) -> tuple[int, frozenset]:
-    """(variables, code path) of a listed model, read once (measure() keeps few models)."""
+def _facts(name: str) -> tuple[int, frozenset, list[str]]:
+    """(variables, code path, nested stages) of a listed model, read once (measure() keeps
+    few models)."""
     model = measure(name).model
-    return len(model.weights), runtime_contract.code_path(model)
+    return (len(model.weights), runtime_contract.code_path(model),
+            [layer.name for layer in model.layers if isinstance(layer, keras.Model)])
 
 
 def _variables(name: str) -> int:
@@ -297,8 +299,7 @@ def test_deep_models_nest_their_stages_and_a_shallow_nested_member_round_trips(t
                "resnest-269": []}  # 89 blocks: flat, as ResNeSt-50 (runtime-tested) is
     assert sorted(deep) == sorted(nesting)
     for name in deep:
-        assert [layer.name for layer in measure(name).model.layers
-                if isinstance(layer, keras.Model)] == nesting[name]
+        assert _facts(name)[2] == nesting[name]
     monkeypatch.setattr(blocks.stages, "MAX_FLAT_BLOCKS", 0)
     monkeypatch.setattr(blocks.stages, "MAX_BLOCKS_PER_GRAPH", 2)
     for name in ("resnet-20", "preact-resnet-20", "stochastic-depth-resnet-20",
