@@ -39,7 +39,9 @@ def main(argv=None) -> int:
                              "per core)")
     args = parser.parse_args(argv)
     keys = args.papers or list(PAPERS)
-    jobs = args.jobs or regenerate.default_jobs(len(keys))
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs must be a positive integer. Received: jobs={args.jobs}")
+    jobs = regenerate.default_jobs(len(keys)) if args.jobs is None else args.jobs
     start = time.perf_counter()
 
     def done(run):

@@ -34,10 +34,21 @@ class PaperRun:
     counts: dict  # cells per status
     artifacts: list  # extra files written (plots)
     seconds: float
-    models: int  # models built for this paper (not already built in its process)
-    layers: int  # their leaf layers
-    building: float  # seconds of those builds and profiles
-    builds: dict  # (name, overrides) -> (seconds, layers) of those builds
+    #: (name, overrides) -> (seconds, leaf layers) of the models built and profiled for this
+    #: paper (not those its process had already built for an earlier one)
+    builds: dict
+
+    @property
+    def models(self) -> int:
+        return len(self.builds)
+
+    @property
+    def layers(self) -> int:
+        return sum(n for _, n in self.builds.values())
+
+    @property
+    def building(self) -> float:
+        return sum(s for s, _ in self.builds.values())
 
 
 def run_paper(key: str, results: pathlib.Path) -> PaperRun:
@@ -54,9 +65,7 @@ def run_paper(key: str, results: pathlib.Path) -> PaperRun:
     artifacts = [str(path) for path in getattr(module, "artifacts", lambda _: [])(results)]
     seconds = time.perf_counter() - start
     builds = {k: v for k, v in measure.BUILDS.items() if k not in before}
-    return PaperRun(key, text, dict(report.status_counts(tables)), artifacts, seconds,
-                    len(builds), sum(n for _, n in builds.values()),
-                    sum(s for s, _ in builds.values()), builds)
+    return PaperRun(key, text, dict(report.status_counts(tables)), artifacts, seconds, builds)
 
 
 def default_jobs(papers: int) -> int:
