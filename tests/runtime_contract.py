@@ -152,8 +152,9 @@ def _batch(model: keras.Model, n: int = 2) -> np.ndarray:
     return np.random.default_rng(0).normal(size=(n, *shape)).astype("float32")
 
 
-def check(name: str, directory: str) -> dict:
-    """Forward, save, load, forward again; returns the outputs' agreement and timings."""
+def check(name: str, directory: str, keep: list | None = None) -> dict:
+    """Forward, save, load, forward again; returns the outputs' agreement and timings.
+    With ``keep`` (a list), the restored model is appended to it (for :func:`fit_step`)."""
     start = time.perf_counter()
     with numpy_initializers():
         model = small_build(name)
@@ -166,6 +167,8 @@ def check(name: str, directory: str) -> dict:
         restored = keras.models.load_model(path)
     after = _forward(restored, x)
     os.remove(path)
+    if keep is not None:
+        keep.append(restored)
     return {"name": name, "backend": keras.backend.backend(), "shape": list(before.shape),
             "finite": bool(np.isfinite(before).all()),
             "max_difference": float(np.max(np.abs(before - after))),
@@ -173,11 +176,13 @@ def check(name: str, directory: str) -> dict:
             "variables": len(model.weights)}
 
 
-def fit_step(name: str, eager: bool = False) -> dict:
+def fit_step(name: str, eager: bool = False, features: keras.Model | None = None) -> dict:
     """One SGD step of the model without its top under a 3-way Dense classifier, compiled
-    (``tf.function`` on TensorFlow, ``jax.jit`` on JAX) or, with ``eager``, op by op."""
-    with numpy_initializers():
-        features = small_build(name)
+    (``tf.function`` on TensorFlow, ``jax.jit`` on JAX) or, with ``eager``, op by op.
+    ``features``: that model as already built (e.g. the one :func:`check` saved and loaded)."""
+    if features is None:
+        with numpy_initializers():
+            features = small_build(name)
     outputs = keras.layers.Dense(3, name="fit_predictions")(features.outputs[0])
     model = keras.Model(features.inputs, outputs)
     model.compile(optimizer=keras.optimizers.SGD(0.01), run_eagerly=eager,
@@ -193,19 +198,27 @@ def fit_step(name: str, eager: bool = False) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    """``[--fit NAME ...] NAME ...``: one JSON line per check (errors included)."""
+    """``[--fit NAME ...] NAME ...``: one JSON line per check (errors included). A name both
+    checked and fitted trains the model that was saved and loaded (one build for both)."""
     fit = [a for a in argv[argv.index("--fit") + 1:]] if "--fit" in argv else []
     names = argv[:argv.index("--fit")] if "--fit" in argv else argv
+
+    def report(kind, name, run):
+        try:
+            result = run()
+        except Exception as error:  # noqa: BLE001 - reported to the TensorFlow test
+            result = {"name": name, "error": f"{type(error).__name__}: {error}"[:2000]}
+        result["kind"] = kind
+        print(json.dumps(result), flush=True)
+
     with tempfile.TemporaryDirectory() as directory:
-        for kind, items in (("check", names), ("fit", fit)):
-            for name in items:
-                try:
-                    result = check(name, directory) if kind == "check" else fit_step(name)
-                except Exception as error:  # noqa: BLE001 - reported to the TensorFlow test
-                    result = {"name": name, "error": f"{type(error).__name__}: {error}"[:2000]}
-                result["kind"] = kind
-                print(json.dumps(result), flush=True)
-                keras.backend.clear_session(free_memory=False)
+        for name in [*names, *[n for n in fit if n not in names]]:
+            restored = []
+            if name in names:
+                report("check", name, lambda: check(name, directory, keep=restored))
+            if name in fit:
+                report("fit", name, lambda: fit_step(name, features=(restored or [None])[0]))
+            keras.backend.clear_session(free_memory=False)
     return 0
 
 

@@ -128,9 +128,10 @@ def test_head_variants_of_the_smallest_model(family):
     name = smallest(family)
     info = keras_cnns.model_info(name)
     with uninitialised():
-        logits = info.build(classes=7, classifier_activation=None)
+        logits = info.build(classes=7, classifier_activation=None, name="mine")
         predictions = logits.get_layer("predictions")
         assert predictions.units == 7 and predictions.activation.__name__ == "linear"
+        assert logits.name == "mine"
         ranks = {}
         for pooling in (None, "avg", "max"):
             headless = runtime_contract.small_build(name, pooling=pooling)
@@ -140,8 +141,6 @@ def test_head_variants_of_the_smallest_model(family):
         tensor = keras.Input(tuple(headless.inputs[0].shape[1:]))
         overrides = {k: v for k, v in {"resolution": None}.items() if k in info.kwargs}
         assert info.build(include_top=False, input_tensor=tensor, **overrides).inputs[0] is tensor
-        named = info.build(name="mine", classes=3)
-        assert named.name == "mine"
 
 
 # --- bad arguments -------------------------------------------------------------------------
@@ -238,13 +237,20 @@ def test_cover_runs_every_item_and_prefers_cheap_members():
     assert runtime_contract.cover({**members, "all": (6, frozenset("abc"))}) == ["all"]
 
 
-def test_forward_and_keras_save_load_on_tensorflow(tmp_path, jax_results):
-    """One test over the chosen models (choosing them builds every model, which must not
-    happen when tests are collected)."""
+def test_forward_save_load_and_a_compiled_training_step_on_tensorflow(tmp_path, jax_results):
+    """Over the layer cover (choosing it builds every model, which must not happen when tests
+    are collected): forward, ``.keras`` save and load with equal outputs; then a
+    ``tf.function`` training step of the loaded model, so that every layer configuration of
+    the registry traces, differentiates and trains in a TensorFlow graph after a round trip
+    (one build per model serves both)."""
     failures = []
     for name in layer_cover():
-        result = runtime_contract.check(name, str(tmp_path))
+        restored = []
+        result = runtime_contract.check(name, str(tmp_path), keep=restored)
         if not result["finite"] or result["max_difference"] > 1e-5 * max(1.0, result["scale"]):
+            failures.append(result)
+        result = runtime_contract.fit_step(name, features=restored[0])
+        if not (np.isfinite(result["loss"]) and result["changed"] > 0):
             failures.append(result)
         keras.backend.clear_session(free_memory=False)
     assert not failures, failures
@@ -254,22 +260,10 @@ def test_forward_and_keras_save_load_on_tensorflow(tmp_path, jax_results):
 def test_one_training_step_on_tensorflow(family):
     """Every family trains: gradients reach its weights. Op by op (``run_eagerly``): tracing
     a ``tf.function`` of the gradient of a 500-layer graph takes 10-45 s on the CI machine.
-    Every layer configuration is traced and compiled in the layer-cover steps below (and on
+    Every layer configuration is traced and compiled in the layer-cover step above (and on
     JAX); the recipe smoke runs and learning tests train whole families compiled."""
     result = runtime_contract.fit_step(smallest(family), eager=True)
     assert np.isfinite(result["loss"]) and result["changed"] > 0, result
-
-
-def test_compiled_training_step_of_every_layer_on_tensorflow():
-    """A ``tf.function`` training step of the layer cover: every layer configuration of the
-    registry traces, differentiates and trains in a TensorFlow graph."""
-    failures = []
-    for name in layer_cover():
-        result = runtime_contract.fit_step(name)
-        if not (np.isfinite(result["loss"]) and result["changed"] > 0):
-            failures.append(result)
-        keras.backend.clear_session(free_memory=False)
-    assert not failures, failures
 
 
 def test_forward_save_load_and_a_training_step_on_jax(jax_results):
