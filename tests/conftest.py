@@ -1,6 +1,9 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# oneDNN CPU kernels wherever the suite runs (as tox.ini sets): TensorFlow turns them on by
+# default only on CPUs with AVX-512-class features. Read when TensorFlow is first imported.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 import keras  # noqa: E402
 import pytest  # noqa: E402
@@ -13,7 +16,6 @@ def _fresh_keras_session():
     # free_memory=False skips clear_session's gc.collect(), which costs 0.2-0.4 s per test
     # with TensorFlow loaded: most of the time of the one-test-per-cell fidelity suite.
     keras.backend.clear_session(free_memory=False)
-
 
 
 #: Modules that run in one worker process, in this order: the contract builds and profiles
