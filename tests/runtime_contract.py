@@ -152,9 +152,9 @@ def _batch(model: keras.Model, n: int = 2) -> np.ndarray:
     return np.random.default_rng(0).normal(size=(n, *shape)).astype("float32")
 
 
-def check(name: str, directory: str, keep: list | None = None) -> dict:
-    """Forward, save, load, forward again; returns the outputs' agreement and timings.
-    With ``keep`` (a list), the restored model is appended to it (for :func:`fit_step`)."""
+def check(name: str, directory: str) -> tuple[dict, keras.Model]:
+    """Forward, save, load, forward again; returns the outputs' agreement and timings, and
+    the loaded model (for :func:`fit_step`)."""
     start = time.perf_counter()
     with numpy_initializers():
         model = small_build(name)
@@ -167,13 +167,11 @@ def check(name: str, directory: str, keep: list | None = None) -> dict:
         restored = keras.models.load_model(path)
     after = _forward(restored, x)
     os.remove(path)
-    if keep is not None:
-        keep.append(restored)
     return {"name": name, "backend": keras.backend.backend(), "shape": list(before.shape),
             "finite": bool(np.isfinite(before).all()),
             "max_difference": float(np.max(np.abs(before - after))),
             "scale": float(np.max(np.abs(before))), "seconds": time.perf_counter() - start,
-            "variables": len(model.weights)}
+            "variables": len(model.weights)}, restored
 
 
 def fit_step(name: str, eager: bool = False, features: keras.Model | None = None) -> dict:
@@ -203,21 +201,23 @@ def main(argv: list[str]) -> int:
     fit = [a for a in argv[argv.index("--fit") + 1:]] if "--fit" in argv else []
     names = argv[:argv.index("--fit")] if "--fit" in argv else argv
 
-    def report(kind, name, run):
+    def attempt(kind, name, run):
+        """``run()`` -> (JSON record, value): print the record (an error record if it raised,
+        reported to the TensorFlow test) and return the value."""
         try:
-            result = run()
-        except Exception as error:  # noqa: BLE001 - reported to the TensorFlow test
-            result = {"name": name, "error": f"{type(error).__name__}: {error}"[:2000]}
+            result, value = run()
+        except Exception as error:  # noqa: BLE001
+            result, value = {"name": name, "error": f"{type(error).__name__}: {error}"[:2000]}, None
         result["kind"] = kind
         print(json.dumps(result), flush=True)
+        return value
 
     with tempfile.TemporaryDirectory() as directory:
         for name in [*names, *[n for n in fit if n not in names]]:
-            restored = []
-            if name in names:
-                report("check", name, lambda: check(name, directory, keep=restored))
+            features = (attempt("check", name, lambda: check(name, directory))
+                        if name in names else None)
             if name in fit:
-                report("fit", name, lambda: fit_step(name, features=(restored or [None])[0]))
+                attempt("fit", name, lambda: (fit_step(name, features=features), None))
             keras.backend.clear_session(free_memory=False)
     return 0
 

@@ -250,11 +250,10 @@ def test_forward_save_load_and_a_compiled_training_step_on_tensorflow(tmp_path, 
     (one build per model serves both)."""
     failures = []
     for name in layer_cover():
-        restored = []
-        result = runtime_contract.check(name, str(tmp_path), keep=restored)
+        result, restored = runtime_contract.check(name, str(tmp_path))
         if not result["finite"] or result["max_difference"] > 1e-5 * max(1.0, result["scale"]):
             failures.append(result)
-        result = runtime_contract.fit_step(name, features=restored[0])
+        result = runtime_contract.fit_step(name, features=restored)
         if not (np.isfinite(result["loss"]) and result["changed"] > 0):
             failures.append(result)
         else:
@@ -267,10 +266,11 @@ def test_forward_save_load_and_a_compiled_training_step_on_tensorflow(tmp_path, 
 def test_one_training_step_on_tensorflow(family):
     """Every family trains: gradients reach its weights. A family whose smallest member is in
     the layer cover trained it compiled in the step above (the same assertions, after a save
-    and load; that test runs first in this module); the others train it here op by op (``run_eagerly``): tracing a
-    ``tf.function`` of the gradient of a 500-layer graph takes 10-45 s on the CI machine.
-    Every layer configuration is traced and compiled in the layer-cover step (and on JAX);
-    the recipe smoke runs and learning tests train whole families compiled."""
+    and load; that test runs first in this module); the others train it here op by op
+    (``run_eagerly``): tracing a ``tf.function`` of the gradient of a 500-layer graph takes
+    10-45 s on the CI machine. Every layer configuration is traced and compiled in the
+    layer-cover step (and on JAX); the recipe smoke runs and learning tests train whole
+    families compiled."""
     name = smallest(family)
     if name not in _compiled_and_trained:  # else it passed these assertions compiled, above
         result = runtime_contract.fit_step(name, eager=True)

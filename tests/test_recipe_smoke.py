@@ -6,21 +6,14 @@ Its own module so that the test scheduler can run the smoke runs beside the othe
 tests (each module is one unit of work for the test scheduler: see conftest.py).
 """
 
-import json
-import pathlib
+import pytest
 
 import keras_cnns
 from keras_cnns.training import recipes
 from keras_cnns.training import models as training_models
 from keras_cnns.uninitialised import uninitialised
 from reproductions import __main__ as cli
-
-import pytest
-
-
-def _record(runs_dir: pathlib.Path) -> dict:
-    (path,) = runs_dir.glob("*.json")
-    return json.loads(path.read_text())
+from reproductions import ledger
 
 
 def _smoke_model(recipe):
@@ -62,7 +55,7 @@ def test_smoke_run_of_each_recipe_through_the_cli(name, tmp_path, capsys):
                      str(tmp_path / "runs"), "--data-dir", str(tmp_path / "tfds"),
                      *(["--image-size", str(size)] if size else [])])
     assert code == 0, capsys.readouterr().err
-    record = _record(tmp_path / "runs")
+    (record,) = ledger.records(tmp_path / "runs")
     assert record["smoke"] and not record["full_length"] and record["value"] is None
     assert record["recipe"] == name and record["model"] == model and len(record["history"]) == 1
     assert record["commit"] and record["versions"]["keras"] and record["hardware"]["replicas"] == 1
