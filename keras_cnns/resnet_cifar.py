@@ -35,7 +35,7 @@ from keras_cnns.arguments import check_bool, check_choice, check_depth, fail
 from keras_cnns.blocks import (StageSpec, basic_branch, bottleneck_block, conv, conv_norm_act,
                                residual_merge, run_stages, shortcut)
 from keras_cnns.contract import Head
-from keras_cnns.resnet import DEPTHS as IMAGENET_DEPTHS
+from keras_cnns.resnet import ALL_DEPTHS as IMAGENET_DEPTHS
 from keras_cnns.resnet import PAPER
 
 #: Filters of the three stages (He et al. 2015, Sec. 4.2).

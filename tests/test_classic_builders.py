@@ -95,6 +95,24 @@ def test_resnet_stride_placement_switch(resnet50):
     assert v15.count_params() == resnet50.count_params()
 
 
+def test_resnet_tf_slim_layout_strides_the_last_unit_of_a_stage(resnet50):
+    """TF-slim's resnet_v1: the stride on the 3x3 of the last unit of conv2-conv4, padded one
+    pixel on each side, a subsampling shortcut there (no projection: the channels stay), a
+    projection at stride 1 where the next stage widens; the paper's parameters."""
+    slim = keras_cnns.ResNet(50, layout="tf-slim", input_shape=(224, 224, 3))
+    for stage, units in (("conv2", 3), ("conv3", 4), ("conv4", 6)):
+        assert slim.get_layer(f"{stage}_block{units}_2_conv").strides == (2, 2)
+        assert slim.get_layer(f"{stage}_block{units}_2_pad").padding == ((1, 1), (1, 1))
+        assert type(slim.get_layer(f"{stage}_block{units}_0_pad")).__name__ == "ZeroPadShortcut"
+        assert slim.get_layer(f"{stage}_block1_2_conv").strides == (1, 1)
+    for stage in ("conv3", "conv4", "conv5"):
+        assert slim.get_layer(f"{stage}_block1_0_conv").strides == (1, 1)
+    assert slim.get_layer("conv5_block3_2_conv").strides == (1, 1)
+    assert slim.get_layer("conv2_block3_out").output.shape[1:3] == (28, 28)
+    assert slim.get_layer("conv5_block3_out").output.shape[1:3] == (7, 7)
+    assert slim.count_params() == resnet50.count_params()
+
+
 def test_resnet_shortcut_options_follow_section_3_3():
     names = {}
     for option in (None, "B", "C"):
@@ -130,7 +148,10 @@ def test_resnet_template_takes_a_block_function():
 
 
 @pytest.mark.parametrize("builder, kwargs, message", [
-    (keras_cnns.ResNet, dict(depth=27), "18, 34, 50, 101, 152. Received: depth=27"),
+    (keras_cnns.ResNet, dict(depth=27), "18, 34, 50, 101, 152 or 200 .*Received: depth=27"),
+    (keras_cnns.ResNet, dict(depth=34, layout="tf-slim"), "bottleneck .*Received: depth=34"),
+    (keras_cnns.ResNet, dict(layout="tf-slim", shortcut="C"), "option B.*Received: shortcut='C'"),
+    (keras_cnns.ResNet, dict(layout="v2"), "'tf-slim'.*Received: layout='v2'"),
     (keras_cnns.ResNet, dict(stride_at="7x7"), "'3x3' .*Received: stride_at='7x7'"),
     (keras_cnns.ResNet, dict(classes=0), "Received: classes=0"),
     (keras_cnns.ResNet, dict(input_shape=(16, 16, 3)), "at least 32x32 .*Received: input_shape"),

@@ -74,12 +74,13 @@ def test_every_listed_name_is_canonical_and_unique():
     assert len(names) == len(set(names)) >= 90
     assert all(keras_cnns.model_info(name).name == name for name in names)
     assert keras_cnns.list_models("resnet-1*") == ["resnet-18", "resnet-101", "resnet-101-d",
-                                                   "resnet-101-v1.5",
+                                                   "resnet-101-tf-slim", "resnet-101-v1.5",
                                                    "resnet-110", "resnet-110-conv",
                                                    "resnet-110-dropout", "resnet-110-gated",
                                                    "resnet-110-scaled",
                                                    "resnet-110-shortcut-gated", "resnet-152",
-                                                   "resnet-152-d", "resnet-152-v1.5",
+                                                   "resnet-152-d", "resnet-152-tf-slim",
+                                                   "resnet-152-v1.5",
                                                    "resnet-164-bottleneck",
                                                    "resnet-1001-bottleneck", "resnet-1202"]
     assert keras_cnns.list_models(family="wrn")[:2] == ["wrn-16-4", "wrn-16-8"]

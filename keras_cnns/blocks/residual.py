@@ -38,7 +38,8 @@ def shortcut(x, filters: int, strides: int, *, name: str, option: str = "B",
     """The shortcut of a block whose output has ``filters`` channels at stride ``strides``.
 
     Identity where the shape is kept (except option C); otherwise option A's parameter-free
-    subsample-and-zero-pad (:class:`ZeroPadShortcut`) or a 1x1 projection with BN
+    subsample-and-zero-pad (:class:`ZeroPadShortcut`; option B too where only the resolution
+    changes, as "projections for increasing dimensions" implies) or a 1x1 projection with BN
     (``<name>_0_conv``, ``<name>_0_bn``), preceded for option D (:data:`AVG_DOWN`) by a
     2x2/2 average pooling (``<name>_0_pool``) where the resolution halves.
     """
@@ -49,7 +50,9 @@ def shortcut(x, filters: int, strides: int, *, name: str, option: str = "B",
     same = strides == 1 and x.shape[-1] == filters
     if same and option != "C":
         return x
-    if option == "A":
+    if option == "A" or (option == "B" and x.shape[-1] == filters):
+        # A: subsample and zero-pad; B where only the resolution changes (TF-slim's units
+        # that end a stage): subsample, no projection (the channels do not increase)
         return ZeroPadShortcut(filters, strides, name=f"{name}_0_pad")(x)
     if option == AVG_DOWN and strides > 1:
         x = keras.layers.AveragePooling2D(strides, strides=strides, padding="same",
@@ -87,14 +90,19 @@ def basic_block(x, filters: int, strides: int = 1, *, name: str, shortcut_option
 def bottleneck_block(x, filters: int, strides: int = 1, *, name: str, expansion: int = 4,
                      width: int | None = None, groups: int = 1, stride_at: str = "1x1",
                      shortcut_option: str = "B", preset: str | ConvPreset = "keras",
-                     attention=None):
+                     attention=None, stride_padding: str = "same"):
     """1x1 (``width``) -> 3x3 (``width``, ``groups``) -> 1x1 (``expansion * filters``) with BN
     after each and ReLU after the first two (He et al. 2016, Fig. 5); ``attention`` on the
     branch before the addition (the SE-ResNet module, Hu et al. 2018, Fig. 3).
 
     ``stride_at="1x1"`` puts a downsampling block's stride on the first 1x1 (the paper's
-    models), ``"3x3"`` on the 3x3 ("ResNet v1.5"; ResNeXt's models).
+    models), ``"3x3"`` on the 3x3 ("ResNet v1.5"; ResNeXt's models). A strided 3x3 pads
+    ``stride_padding="same"`` (TensorFlow's: nothing before, one pixel after on an even
+    size) or ``"symmetric"`` (one pixel on each side, as TF-slim's ``conv2d_same``, Caffe
+    and Torch pad it: the same output size, the grid centred like the shortcut's).
     """
+    check_choice("stride_padding", stride_padding, ("same", "symmetric"),
+                 "`stride_padding` must be 'same' or 'symmetric'.")
     check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
                  "`stride_at` must be '1x1' (the paper's placement) or '3x3' (v1.5).")
     check_int("expansion", expansion)
@@ -103,8 +111,13 @@ def bottleneck_block(x, filters: int, strides: int = 1, *, name: str, expansion:
     skip = shortcut(x, out, strides, name=name, option=shortcut_option, preset=preset)
     y = conv_norm_act(x, width, 1, name=f"{name}_1", preset=preset,
                       strides=strides if stride_at == "1x1" else 1)
+    strides_3x3 = strides if stride_at == "3x3" else 1
+    padding = "same"
+    if stride_padding == "symmetric" and strides_3x3 > 1:
+        y = keras.layers.ZeroPadding2D(1, name=f"{name}_2_pad")(y)
+        padding = "valid"
     y = conv_norm_act(y, width, 3, name=f"{name}_2", preset=preset, groups=groups,
-                      strides=strides if stride_at == "3x3" else 1)
+                      strides=strides_3x3, padding=padding)
     y = conv_norm_act(y, out, 1, name=f"{name}_3", preset=preset, activation=None)
     y = _attend(y, attention, name)
     return residual_merge(skip, y, name=name)

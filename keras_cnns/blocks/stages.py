@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import keras
 
-from keras_cnns.arguments import check_int
+from keras_cnns.arguments import check_choice, check_int
 
 __all__ = ["MAX_BLOCKS_PER_GRAPH", "MAX_FLAT_BLOCKS", "StageSpec", "find_layer", "nested",
            "run_stages", "stage"]
@@ -35,8 +35,8 @@ MAX_BLOCKS_PER_GRAPH = 24
 @dataclasses.dataclass(frozen=True)
 class StageSpec:
     """One row of a stage table: ``repeats`` blocks of ``filters`` output channels, the
-    first with stride ``strides``; ``options`` go to every block, ``per_block[i]`` to
-    block ``i`` only."""
+    first (or, with ``stride_block="last"``, the last: TF-slim's ResNets) with stride
+    ``strides``; ``options`` go to every block, ``per_block[i]`` to block ``i`` only."""
 
     name: str
     repeats: int
@@ -44,11 +44,14 @@ class StageSpec:
     strides: int = 1
     options: Mapping = dataclasses.field(default_factory=dict)
     per_block: Sequence[Mapping] = ()
+    stride_block: str = "first"
 
     def __post_init__(self):
         check_int("repeats", self.repeats, 0)
         check_int("filters", self.filters)
         check_int("strides", self.strides)
+        check_choice("stride_block", self.stride_block, ("first", "last"),
+                     "A stage's stride goes to its 'first' or its 'last' block.")
         if self.per_block and len(self.per_block) != self.repeats:
             raise ValueError(f"Stage {self.name}: per_block has {len(self.per_block)} entries "
                              f"for {self.repeats} blocks. Received: per_block={self.per_block}")
@@ -65,7 +68,8 @@ def run_stages(x, stages: Sequence[StageSpec], block: Callable, *,
                nest: bool | None = None, **common):
     """Apply every stage's blocks: ``block(x, spec.filters, strides, name=..., **options)``.
 
-    The first block of a stage gets ``spec.strides``, the others 1. ``block_name(spec,
+    The first block of a stage (its last, with ``spec.stride_block="last"``) gets
+    ``spec.strides``, the others 1. ``block_name(spec,
     index, number)`` names block ``index`` (from 1) of the stage, ``number`` counting blocks
     across the network (from 1); the default is ``<stage>_block<index>``.
     ``numbered(number)`` gives options that depend on a block's number in the network
@@ -84,7 +88,8 @@ def run_stages(x, stages: Sequence[StageSpec], block: Callable, *,
             options = {**common, **spec.options,
                        **(spec.per_block[index - 1] if spec.per_block else {}),
                        **(numbered(number) if numbered else {})}
-            blocks.append(_bind(block, spec.filters, spec.strides if index == 1 else 1,
+            strided = index == (1 if spec.stride_block == "first" else spec.repeats)
+            blocks.append(_bind(block, spec.filters, spec.strides if strided else 1,
                                 block_name(spec, index, number), options))
         x = stage(x, blocks, spec.name) if nest else _chain(x, blocks)
         if between is not None and position < len(stages) - 1:
