@@ -5,12 +5,14 @@ Builders take the paper's arguments, then the keras.applications head arguments
 (:mod:`keras_cnns.contract`). Every model is also reachable by name through the registry:
 ``keras_cnns.list_models()``, ``keras_cnns.create_model("wrn-28-10")``,
 ``keras_cnns.model_info("resnet-50")``; ``keras_cnns.feature_extractor`` gives a backbone's
-stage outputs; ``keras_cnns.profile`` counts parameters, multiply-adds and activations.
+stage outputs; ``keras_cnns.profile`` counts parameters, multiply-adds and activations;
+``keras_cnns.receptive_field`` gives each layer's receptive field, stride and padding.
 """
 
 from keras_cnns.registry import create_model, list_models, model_info  # noqa: I001
 from keras_cnns.complexity import profile
 from keras_cnns.features import feature_extractor
+from keras_cnns.receptive_fields import receptive_field
 from keras_cnns.layers import (ChannelShuffle, LocalResponseNormalization, StochasticDepth,
                                ZeroPadShortcut)
 from keras_cnns.blocks import squeeze_excite
@@ -47,13 +49,21 @@ from keras_cnns.inception import BNInception, InceptionV3
 from keras_cnns.inception_v4 import (InceptionResNet, InceptionResNetV1, InceptionResNetV2,
                                      InceptionV4)
 from keras_cnns.xception import Xception
+from keras_cnns.pyramidnet import PyramidNet, PyramidNetImageNet
 from keras_cnns.tiny_nets import TinyCNN
+from keras_cnns.fractalnet import FractalNet
+from keras_cnns.preact_resnet import PreActResNetImageNet
+from keras_cnns.wide_resnet import WideResNetImageNet
+from keras_cnns.nin import NIN
+from keras_cnns.all_cnn import AllCNN
+from keras_cnns.highway import HighwayNet
 from keras_cnns import training  # recipes and the training engine; imports no builder
 
 __version__ = "0.1.0"
 
 __all__ = [
     "create_model", "list_models", "model_info", "feature_extractor", "profile",
+    "receptive_field",
     "ChannelShuffle", "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut",
     "squeeze_excite",
     "VGG", "VGG11", "VGG13", "VGG16", "VGG19",
@@ -73,5 +83,8 @@ __all__ = [
     "ResidualAttentionNetCIFAR", "CMPESEWideResNet",
     "BNInception", "InceptionV3", "InceptionV4", "InceptionResNet", "InceptionResNetV1",
     "InceptionResNetV2", "Xception",
+    "PyramidNet", "PyramidNetImageNet",
+    "FractalNet", "PreActResNetImageNet", "WideResNetImageNet",
+    "NIN", "AllCNN", "HighwayNet",
     "training",
 ]

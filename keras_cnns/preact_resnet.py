@@ -13,6 +13,19 @@ classifier. Convs have no biases (each feeds a batch normalisation): our convent
 
 Extension point: :func:`preact_network` (conv1, stages of pre-activation units, the final
 BN-ReLU and the classifier), which Wide ResNets use.
+
+ImageNet (:func:`PreActResNetImageNet`, registered ``preact-resnet-{depth}-imagenet``): the
+pre-activation ResNets of He et al. 2016b's ImageNet experiments (Sec. 5, Table 5: ResNet-152
+and ResNet-200) as the Torch code the published ImageNet figures come from builds them
+(``fb.resnet.torch``, ``models/preresnet.lua``; its ResNet-200, 21.66/5.79 top-1/top-5,
+64.7M parameters, is the "pre-ResNet-200" row of Zagoruyko & Komodakis 2016, arXiv:1605.07146v4,
+Table 8): the stem of He et al. 2016 (7x7/2 conv, BN, ReLU, 3x3/2 max-pool), stages of 3, 24,
+36, 3 bottleneck units (200; Table 1's rows for 18-152) of 64, 128, 256, 512 bottleneck
+widths and 4x outputs, the stride on the 3x3 conv, then BN, ReLU, global average pooling and
+the 1000-way classifier. As in ``preresnet.lua``: where the channels or the resolution
+change, the shortcut is a 1x1 projection with BN of the unit's raw input (option B); the
+units of the first stage have no leading BN-ReLU (the stem's BN-ReLU precedes them). Convs
+have no biases.
 """
 
 from __future__ import annotations
@@ -23,8 +36,10 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_bool, check_depth
-from keras_cnns.blocks import StageSpec, conv, norm_act, preact_block, run_stages
+from keras_cnns.blocks import (StageSpec, conv, conv_norm_act, norm_act, preact_block,
+                               residual_merge, run_stages)
 from keras_cnns.contract import Head
+from keras_cnns.resnet import ALL_DEPTHS, STAGE_WIDTHS
 from keras_cnns.resnet_cifar import cifar_stages
 
 PAPER = ("He, Zhang, Ren & Sun, Identity Mappings in Deep Residual Networks, ECCV 2016 "
@@ -93,3 +108,75 @@ def PreActResNet(depth: int = 164, bottleneck: bool | None = None, *, include_to
     return preact_network(head, cifar_stages((depth - 2) // per, widths),
                           bottleneck_unit if bottleneck else basic_unit,
                           f"preact_resnet{depth}", family)
+
+
+#: fb.resnet.torch ``preresnet.lua``: units per stage and whether they are bottlenecks (He
+#: et al. 2016's Table 1 and ResNet-200's 3, 24, 36, 3, the same table as the ImageNet ResNet).
+IMAGENET_DEPTHS = ALL_DEPTHS
+IMAGENET_WIDTHS = STAGE_WIDTHS
+
+
+def torch_stem(x):
+    """conv1 (7x7/2, 64, BN, ReLU; 3 pixels of padding on every side, Torch's ``3,3``) and
+    the 3x3/2 max-pool (He et al. 2016, Table 1) with the Torch preset."""
+    x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(x)
+    x = conv_norm_act(x, 64, 7, name="conv1", strides=2, padding="valid", preset=PRESET)
+    return keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
+
+
+def imagenet_unit(x, filters: int, strides: int, *, name: str, bottleneck: bool = True,
+                  first: bool = False):
+    """A pre-activation unit of ``preresnet.lua``: [BN-ReLU] conv (1x1, 3x3 with the stride,
+    1x1 to ``4 * filters``; or two 3x3), BN-ReLU between the convs, and a projection-with-BN
+    shortcut of the raw input where the shape changes; ``first`` drops the leading BN-ReLU."""
+    out = 4 * filters if bottleneck else filters
+    if bottleneck:
+        convs = [(1, filters, 1), (3, filters, strides), (1, out, 1)]
+    else:
+        convs = [(3, filters, strides), (3, filters, 1)]
+    y = x
+    for index, (kernel, width, stride) in enumerate(convs, start=1):
+        if index > 1 or not first:
+            y = norm_act(y, name=f"{name}_{index}", preset=PRESET)
+        y = conv(y, width, kernel, name=f"{name}_{index}_conv", strides=stride, preset=PRESET)
+    if strides != 1 or x.shape[-1] != out:
+        skip = conv_norm_act(x, out, 1, name=f"{name}_0", strides=strides, preset=PRESET,
+                             activation=None)
+    else:
+        skip = x
+    return residual_merge(skip, y, name=name, activation=None)
+
+
+@registry.register(
+    "preact-resnet-imagenet", paper=PAPER, reproduction="wrn", input_shape=(224, 224, 3),
+    classes=1000, min_size=32,
+    names=[registry.name("preact-resnet-{depth}-imagenet",
+                         where=lambda a: a["depth"] in IMAGENET_DEPTHS)],
+    models=["preact-resnet-200-imagenet"],
+    aliases={"pre-resnet-200": "preact-resnet-200-imagenet"},
+    smallest="preact-resnet-18-imagenet")
+def PreActResNetImageNet(depth: int = 200, *, include_top: bool = True, weights=None,
+                         input_tensor=None, input_shape=None, pooling=None,
+                         classes: int = 1000, classifier_activation="softmax",
+                         name: str | None = None) -> keras.Model:
+    """Pre-activation ResNet-``depth`` for ImageNet (He et al. 2016b; ``fb.resnet.torch``).
+
+    Args:
+        depth: 18, 34 (basic units), 50, 101, 152 or 200 (bottleneck units).
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as in ``keras.applications``; default input (224,
+            224, 3); any size of at least 32x32 works (global average pooling).
+    """
+    check_depth("Pre-activation ResNet (ImageNet)", depth, "one of 18, 34, 50, 101, 152, 200",
+                lambda d: d in IMAGENET_DEPTHS)
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    counts, bottleneck = IMAGENET_DEPTHS[depth]
+    stages = tuple(StageSpec(f"conv{index}", n, width, 1 if index == 2 else 2,
+                             options={"first": index == 2})
+                   for index, (n, width) in enumerate(zip(counts, IMAGENET_WIDTHS), start=2))
+    inputs, x = head.inputs((224, 224, 3), min_size=32, model_name="Pre-activation ResNet")
+    x = torch_stem(x)
+    x = run_stages(x, stages, imagenet_unit, bottleneck=bottleneck)
+    x = norm_act(x, name="post", preset=PRESET)
+    return head.model(inputs, head.classifier(x), f"preact_resnet{depth}_imagenet")

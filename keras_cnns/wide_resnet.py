@@ -6,6 +6,18 @@ pre-activation B(3,3) blocks with ``16k``, ``32k``, ``64k`` filters on 32x32, 16
 (``szagoruyko/wide-residual-networks``): dropout (Sec. 2.4) sits between the two convs of a
 block after BN-ReLU; a block whose width or resolution changes shares its leading BN-ReLU
 with a 1x1 projection shortcut; convs have no biases; the classifier has one.
+
+ImageNet (:func:`WideResNetImageNet`, registered ``wrn-{depth}-{k}-bottleneck``): the paper's
+"ImageNet and COCO experiments" widen ResNet-50's bottleneck ("we took the ResNet-50, and
+tried to make it wider by increasing inner 3x3 layer width"; WRN-50-2-bottleneck, 68.9M
+parameters, Table 8 of arXiv:1605.07146v4). As the authors' released model builds it
+(``pretrained/wide-resnet.lua`` and its printout in ``pretrained/README.md``;
+``functional-zoo`` ``wide-resnet-50-2-export``): He et al. 2016's post-activation bottleneck
+ResNet (Table 1: 7x7/2 stem and 3x3/2 max-pool, stages of 3, 4, 6, 3 units for depth 50)
+whose inner 1x1 and 3x3 convolutions have ``k`` times the widths (128, 256, 512, 1024 for
+k = 2) while the outer widths stay 256, 512, 1024, 2048; the stride sits on the 3x3
+convolution (``fb.resnet.torch``); shortcuts are option B (1x1 projection with BN where the
+shape changes); convs have no biases; BN follows every conv; ReLU after the addition.
 """
 
 from __future__ import annotations
@@ -13,9 +25,12 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_depth, check_int, check_rate
+from keras_cnns.arguments import check_choice, check_depth, check_int, check_rate
 from keras_cnns.contract import Head
-from keras_cnns.preact_resnet import BASE_FILTERS, basic_unit, preact_network
+from keras_cnns.blocks import StageSpec, bottleneck_block
+from keras_cnns.preact_resnet import BASE_FILTERS, PRESET, basic_unit, preact_network, torch_stem
+from keras_cnns.resnet import DEPTHS as RESNET_DEPTHS
+from keras_cnns.resnet import STAGE_WIDTHS, imagenet_resnet
 from keras_cnns.resnet_cifar import cifar_stages
 
 PAPER = "Zagoruyko & Komodakis, Wide Residual Networks, BMVC 2016 (arXiv:1605.07146)"
@@ -50,3 +65,45 @@ def WideResNet(depth: int = 28, k: int = 10, dropout: float = 0.0, *, include_to
                 classifier_activation, name)
     stages = cifar_stages((depth - 4) // 6, tuple(f * k for f in BASE_FILTERS))
     return preact_network(head, stages, basic_unit, f"wrn_{depth}_{k}", "WRN", dropout=dropout)
+
+
+#: The bottleneck depths of He et al. 2016's Table 1 that can be widened.
+BOTTLENECK_DEPTHS = tuple(d for d, (_, bottleneck) in RESNET_DEPTHS.items() if bottleneck)
+#: Widening factors whose inner widths ``k * 64`` are whole (0.25 gives the smallest member).
+IMAGENET_K = (0.25, 0.5, 1, 1.5, 2, 3, 4)
+
+
+@registry.register(
+    "wrn-imagenet", paper=PAPER, reproduction="wrn", input_shape=(224, 224, 3), classes=1000,
+    min_size=32,
+    names=[registry.name("wrn-{depth}-{k}-bottleneck",
+                         where=lambda a: a["depth"] in BOTTLENECK_DEPTHS)],
+    models=["wrn-50-2-bottleneck"], aliases={"wrn-50-2": "wrn-50-2-bottleneck"},
+    smallest="wrn-50-0.25-bottleneck")
+def WideResNetImageNet(depth: int = 50, k=2, *, include_top: bool = True, weights=None,
+                       input_tensor=None, input_shape=None, pooling=None, classes: int = 1000,
+                       classifier_activation="softmax", name: str | None = None) -> keras.Model:
+    """WRN-``depth``-``k``-bottleneck for ImageNet (Sec. "ImageNet and COCO experiments",
+    Table 8): ResNet-``depth`` with ``k`` times wider inner bottleneck convolutions.
+
+    Args:
+        depth: 50, 101 or 152 (He et al. 2016, Table 1's bottleneck nets).
+        k: widening factor of the inner 1x1 and 3x3 convolutions, one of 0.25, 0.5, 1, 1.5,
+            2, 3, 4 (2 in the paper; 1 is ResNet-``depth`` with the stride on the 3x3).
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as in ``keras.applications``; default input (224, 224,
+            3); any size of at least 32x32 works (global average pooling).
+    """
+    check_depth("WRN (ImageNet, bottleneck)", depth, "one of 50, 101, 152",
+                lambda d: d in BOTTLENECK_DEPTHS)
+    check_choice("k", k, IMAGENET_K,
+                 "WRN (ImageNet) widening factor k must be one of 0.25, 0.5, 1, 1.5, 2, 3, 4.")
+    head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
+                classifier_activation, name)
+    counts, _ = RESNET_DEPTHS[depth]
+    stages = tuple(StageSpec(f"conv{index}", n, width, 1 if index == 2 else 2,
+                             options={"width": int(k * width)})
+                   for index, (n, width) in enumerate(zip(counts, STAGE_WIDTHS), start=2))
+    return imagenet_resnet(head, stages, bottleneck_block, f"wrn_{depth}_{k:g}_bottleneck",
+                           stem=torch_stem, stride_at="3x3", shortcut_option="B",
+                           preset=PRESET)

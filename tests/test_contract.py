@@ -108,6 +108,17 @@ def test_builder_signature_puts_the_head_arguments_last_and_keyword_only(family)
     assert parameters["classes"].default == FAMILIES[family].classes
 
 
+def _receptive_field_or_upsampling(model):
+    """Every layer of a registered model has a receptive-field rule; only interpolation
+    (Residual Attention's mask branch) is refused, by name."""
+    try:
+        field = keras_cnns.receptive_field(model).output
+    except ValueError as error:
+        assert "upsamples" in str(error), error
+        return
+    assert field.padding is not None and min(field.size) > 1
+
+
 @pytest.mark.parametrize("name", MODELS)
 def test_registered_model_builds_with_its_classifier_and_is_counted(name):
     info = keras_cnns.model_info(name)
@@ -121,6 +132,7 @@ def test_registered_model_builds_with_its_classifier_and_is_counted(name):
     assert tuple(built.model.inputs[0].shape[1:]) == tuple(expected)
     assert built.profile.params > 0 and built.profile.macs > 0
     _facts(name)  # read now, while the model is among those measure() keeps
+    _receptive_field_or_upsampling(built.model)
     assert keras_cnns.model_info(built.name).call == info.call
 
 
