@@ -34,6 +34,10 @@ PAPERS = {
     "residual-attention": "reproductions.residual_attention",
     "inception": "reproductions.inception",
     "xception": "reproductions.xception",
+    "pyramidnet": "reproductions.pyramidnet",
+    "cifar-baselines": "reproductions.cifar_baselines",
+    "receptive-fields": "reproductions.receptive_fields",
+    "survey": "reproductions.survey",
 }
 
 

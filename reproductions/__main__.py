@@ -16,7 +16,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from reproductions import PAPERS, regenerate  # noqa: E402
+from reproductions import PAPERS, index, regenerate  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).resolve().parent.parent / "results"
 
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
               + f" -> {args.results / run.key}.md/.json")
         if run.counts["mismatch"]:
             failed.append(run.key)
+    print(f"[index] wrote {index.write(args.results)}")
     if failed:
         print(f"MISMATCH in: {', '.join(failed)}", file=sys.stderr)
         return 1

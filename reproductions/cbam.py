@@ -1,7 +1,7 @@
-"""CBAM (Woo et al. 2018): the ImageNet rows we can source (ResNet-50 + CBAM of Table 4,
-ResNeXt-101 (32x4d) + CBAM of the lecture's attention table), their parameters, GFLOPs and
-depth, the error as an accuracy cell, and the module's structure (channel MLP widths,
-spatial kernel) read from the built networks.
+"""CBAM (Woo et al. 2018): the ImageNet row we can source (ResNet-50 + CBAM of Table 4), its
+parameters and GFLOPs, and the module's structure (channel MLP widths, spatial kernel) read
+from the built networks. The ResNeXt-101 (32x4d) + CBAM row of Khan et al. 2020's survey is
+checked in :mod:`reproductions.survey`, with this module's conventions.
 
 Conventions: parameters are trainable parameters (the authors' PyTorch count: weights,
 biases, batch-norm gamma/beta); GFLOPs are conv/fc multiply-adds with the stride on the
@@ -11,7 +11,7 @@ that placement's counts; see ``keras_cnns.cbam``).
 
 from __future__ import annotations
 
-from reproductions._attention import DEPTH, MACS, TRAINABLE, accuracy
+from reproductions._attention import MACS, TRAINABLE
 from reproductions.cells import Published, TableSpec, check_tables, published
 from reproductions.measure import measure
 
@@ -22,8 +22,6 @@ PAPER = ("Woo, Park, Lee & Kweon, CBAM: Convolutional Block Attention Module, EC
 T4 = ("Woo et al. 2018, Table 4 'Classification results on ImageNet-1K', row 'ResNet50 + "
       "CBAM' (its Param. and GFLOPs columns as quoted in this project's task statement; the "
       "paper's own text was not available to check)")
-L002 = ("Lecture 002, table '(7) Attention based CNNs', row 'Convolutional Block Attention "
-        "Module (ResNeXt101 (32x4d) + CBAM)' (Woo et al. 2018)")
 MODULE = ("Woo et al. 2018, Sec. 3: channel attention MLP 'C/r' hidden units with reduction "
           "ratio r = 16 (Sec. 4.1 uses r = 16 for SE and CBAM alike), spatial attention "
           "'f^{7x7}' (Eq. 3)")
@@ -39,14 +37,6 @@ TABLE4 = [
               metric=PARAMS),
     Published(T4, "ResNet50 + CBAM", "GFLOPs", "3.864", "G", model="cbam-resnet-50",
               metric=GFLOPS),
-]
-
-LECTURE = [
-    Published(L002, "ResNeXt101 (32x4d) + CBAM", "Parameters", "48.96", "M",
-              model="cbam-resnext-101-32x4d-v1", metric=PARAMS),
-    Published(L002, "ResNeXt101 (32x4d) + CBAM", "Depth", "101", model="cbam-resnext-101-32x4d-v1",
-              metric=DEPTH),
-    accuracy(L002, "ResNeXt101 (32x4d) + CBAM", "ImageNet error (top-5)", "5.59"),
 ]
 
 #: Channel-MLP hidden units per stage of ResNet-50 + CBAM: C/16 of 256, 512, 1024, 2048.
@@ -113,7 +103,6 @@ def _details() -> str:
 
 TABLES = [
     TableSpec("table4", "Table 4: ResNet-50 + CBAM (ImageNet)", T4, TABLE4, details=_details),
-    TableSpec("lecture002", "Lecture 002: CBAM on ResNeXt-101 (32x4d)", L002, LECTURE),
     TableSpec("module", "The CBAM module in ResNet-50 + CBAM", MODULE, STRUCTURE, _structure),
 ]
 PUBLISHED = published(TABLES)

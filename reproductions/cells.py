@@ -165,7 +165,7 @@ class Cell:
             "row": p.row, "column": p.column, "unit": p.unit, "kind": p.kind,
             "published": p.value, "printed": p.printed, "reproduced": self.reproduced,
             "delta": self.delta, "status": self.status, "note": self.note,
-            "rounding": p.rounding_text, "source": p.source,
+            "rounding": p.rounding_text, "source": p.source, "model": p.model,
         }
 
 

@@ -5,6 +5,7 @@ buildable baseline rows, the depth of the DenseNet rows, and Table 1's ImageNet 
 from __future__ import annotations
 
 import keras_cnns
+from reproductions._graph import deepest
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.evidence import CONV_FC_WEIGHTS, RESNET1202_PARAMS
 from reproductions.measure import TRAINABLE, Metric
@@ -26,6 +27,24 @@ DEPTH_METRIC = Metric(DEPTH, lambda m: len(m.profile.select(("Conv2D", "Dense"))
 COLUMNS = ("C10", "C10+", "C100", "C100+", "SVHN")
 
 _DEVIATION_1202 = RESNET1202_PARAMS
+#: FractalNet's depth: the 20 convolutions of the deepest column plus the classifier.
+FRACTAL_DEPTH = Metric("weight layers on the deepest path of our model: the deepest column's "
+                       "2^(C-1) = 4 convs in each of the B = 5 blocks, plus the classifier "
+                       "(20 + 1 = 21; FractalNet's own name counts the 20 convs)",
+                       lambda m: deepest(m.model))
+_DEPTH_METRICS = {"fractalnet-20": FRACTAL_DEPTH}
+FRACTAL_PARAMS = Deviation(
+    "the count does not follow from the net FractalNet's Sec. 4 describes (and Table 1 names "
+    "'20 layers'); DenseNet's table copies it from FractalNet's Table 1. No variant reaches it: "
+    "conv biases or batch-norm parameters change it by under 0.05M, 100 classes by 46K, and "
+    "the 4-column (40-layer) net of the same widths has 76.1M; the cause is not printed",
+    "C = 3 columns hold 1 + 2 + 4 = 7 3x3 convs per block, C = 3 of them on the block's "
+    "input: 9*(3*3*64 + 4*64*64) + 9*(3*64*128 + 4*128*128) + 9*(3*128*256 + 4*256*256) "
+    "+ 9*(3*256*512 + 4*512*512) + 9*7*512*512 = 33,698,880 conv weights, + 2*7*1,472 "
+    "batch-norm gamma/beta (20,608) + the 512x10 classifier with bias (5,130) = 33,724,618 = "
+    "33.7M; "
+    "an independent implementation (osmr/imgclsmob, fractalnet_cifar10) asserts 33,724,618 "
+    "trainable parameters", corrected="33.7", kind="arithmetic")
 #: The spread of each column: without augmentation (C10, C100), with it (C10+, C100+), SVHN.
 SPREADS = dict(zip(COLUMNS, (CIFAR10_PLAIN, CIFAR10, CIFAR100_PLAIN, CIFAR100, SVHN)))
 _EARLY_SD = ("as printed by the first arXiv version of Huang et al. 2016 "
@@ -40,6 +59,10 @@ _ROW_NOTES = {
     "Wide ResNet with Dropout 28 (WRN-28-10)": "C10+/C100+ are WRN Table 4's (ZCA "
                                                "preprocessing, no dropout named)",
     "Wide ResNet with Dropout 16 (WRN-16-4)": "WRN Table 6, with dropout 0.4",
+    "FractalNet [17] 21": "FractalNet Table 1's 20-layer net without dropout and drop-path: "
+                          "FractalNet(depth=20, dropout=0.0, drop_path=0.0, global_rate=0.0)",
+    "with Dropout/Drop-path 21": "FractalNet Table 1's 20-layer net with dropout (0-40% per "
+                                 "block) and drop-path (local 0.15, half the batches global)",
 }
 #: Cells with their paper's own spread.
 _OWN = {("ResNet (pre-activation) 1001", "C10+"): CIFAR10.own(
@@ -70,6 +93,10 @@ _ROWS = [
      ("11.26*", "5.46", "35.58*", "24.33", "-")),
     ("ResNet (pre-activation) 1001", "preact-resnet-1001", "1001", "10.2M", CONV_FC_WEIGHTS,
      ("10.56*", "4.62", "33.47*", "22.71", "-")),
+    ("FractalNet [17] 21", "fractalnet-20", "21", "38.6M", FRACTAL_PARAMS,
+     ("10.18", "5.22", "35.34", "23.30", "2.01")),
+    ("with Dropout/Drop-path 21", "fractalnet-20", "21", "38.6M", FRACTAL_PARAMS,
+     ("7.33", "4.60", "28.20", "23.73", "1.87")),
     ("DenseNet (k = 12) 40", "densenet-40-12", "40", "1.0M", None,
      ("7.00", "5.24", "27.55", "24.42", "1.79")),
     ("DenseNet (k = 12) 100", "densenet-100-12", "100", "7.0M", None,
@@ -88,8 +115,9 @@ _ROWS = [
 def _table2_cells():
     cells = []
     for row, model, depth, params, special, errors in _ROWS:
-        if model.startswith("densenet"):
-            cells.append(Published(T2, row, "Depth", depth, model=model, metric=DEPTH_METRIC))
+        if model.startswith(("densenet", "fractalnet")):
+            cells.append(Published(T2, row, "Depth", depth, model=model,
+                                   metric=_DEPTH_METRICS.get(model, DEPTH_METRIC)))
         metric = special if isinstance(special, Metric) else PARAMS_METRIC
         deviation = special if isinstance(special, Deviation) else None
         cells.append(Published(T2, row, "Params", params.rstrip("M"), "M", deviation=deviation,
@@ -132,8 +160,8 @@ def _call(model: str) -> str:
 
 def _nets() -> str:
     nets = "\n".join(f"- {row}: `{_call(model)}`" for row, model, *_ in _ROWS)
-    return ("Nets counted (FractalNet and the rows without a depth are not "
-            "built):\n\n" + nets)
+    return ("Nets counted (the rows without a depth are not built; both FractalNet rows "
+            "are FractalNet-20, trained with and without dropout and drop-path):\n\n" + nets)
 
 
 TABLES = [

@@ -1,8 +1,8 @@
 """The Inception line after GoogLeNet: BN-Inception (Ioffe & Szegedy 2015, Figure 5 and Sec.
 4.2), Inception-v3 (Szegedy et al. 2016, Table 1, the abstract's totals, Tables 3-4),
-Inception-v4 / Inception-ResNet (Szegedy et al. 2017, Table 1's Reduction-A filters, Table 2),
-the survey rows of lecture 002 (Khan et al. 2020) and the Inception rows of EfficientNet's
-Table 2 (Tan & Le 2019).
+Inception-v4 / Inception-ResNet (Szegedy et al. 2017, Table 1's Reduction-A filters, Table 2)
+and the Inception rows of EfficientNet's Table 2 (Tan & Le 2019). The survey rows of Khan et
+al. 2020 are checked in :mod:`reproductions.survey`, with this module's conventions.
 """
 
 from __future__ import annotations
@@ -31,9 +31,6 @@ T_V3T4 = "Szegedy et al. 2016 (arXiv:1512.00567v3), Table 4 (single model, multi
 T_V4T1 = "Szegedy et al. 2017 (arXiv:1602.07261v2), Table 1 (filters of Reduction-A, Fig. 7)"
 T_V4T2 = "Szegedy et al. 2017 (arXiv:1602.07261v2), Table 2 (single crop, single model)"
 T_V4ABS = "Szegedy et al. 2017 (arXiv:1602.07261v2), abstract"
-T_SURVEY = ("Lecture notes 002, survey tables 'Depth based CNNs' and 'Width based' (after Khan et "
-            "al., A Survey of the Recent Architectures of Deep CNNs, Artif. Intell. Rev. 2020, "
-            "arXiv:1901.06032)")
 T_EFF = ("Tan & Le, EfficientNet, ICML 2019 (arXiv:1905.11946v5), Table 2 (as in lecture notes "
          "002); FLOPS there are multiply-adds (EfficientNet-B0: 0.39B)")
 
@@ -414,61 +411,6 @@ V4_RESULTS = [cell for network, top1, top5 in [
            "3.08", ensemble=True)]
 
 
-# --- lecture 002 survey rows ----------------------------------------------------------------
-
-_V3_PARAMS = Deviation(
-    "the survey quotes Chollet 2017's Table 3 count of Inception V3 (23,626,728), which no "
-    "counting of the released Inception-v3 gives",
-    "released Inception-v3 (TF-slim, keras.applications, ours; copying its weights gives "
-    "equal outputs): 23,817,352 trainable parameters, 23,799,136 weights, 23,851,784 with the "
-    "batch-norm statistics; see results/xception.md", corrected="23.82", kind="other-network")
-_V4_PARAMS = Deviation(
-    "no Inception network of Szegedy et al. 2017 has 35M parameters",
-    "Inception-v4 as in Figs. 3-9 and TF-slim inception_v4.py: 42,648,232 trainable "
-    "parameters (the issue's 'about 43M'); Inception-ResNet-v1 22.74M, Inception-ResNet-v2 "
-    "as in the figures 32.42M, as released 55.81M", corrected="42.65", kind="other-network")
-_V4_DEPTH = Deviation(
-    "the depth does not follow from Inception-v4 under the count that gives the survey's "
-    "other rows (Keras' topological depth: 159 for Inception-V3, 572 for Inception-ResNet, "
-    "126 for Xception), nor under weight layers",
-    "Inception-v4 (Figs. 3-9): 250 layers on the longest path under that count, 76 weight "
-    "layers on the longest path (stem 9, 4 x 3, 3, 7 x 5, 4, 3 x 4, fc)", corrected="250",
-    kind="other-network")
-
-SURVEY = [
-    Published(T_SURVEY, "Inception-V3", "parameters", "23.6", "M", model="inception-v3",
-              metric=PARAMS, deviation=_V3_PARAMS),
-    Published(T_SURVEY, "Inception-V3", "depth", "159", model="inception-v3",
-              metric=KERAS_DEPTH),
-    _error(T_SURVEY, "Inception-V3", "ImageNet top-5 error (ensemble)", "3.5", ensemble=True),
-    _error(T_SURVEY, "Inception-V3", "top-5 error (multi-crop)", "3.58"),
-    _error(T_SURVEY, "Inception-V3", "top-5 error (single-crop)", "5.6"),
-    Published(T_SURVEY, "Inception-V4", "parameters", "35", "M", model="inception-v4",
-              metric=PARAMS, deviation=_V4_PARAMS),
-    Published(T_SURVEY, "Inception-V4", "depth", "70", model="inception-v4",
-              metric=KERAS_DEPTH, deviation=_V4_DEPTH),
-    _error(T_SURVEY, "Inception-V4", "ImageNet top-5 error", "4.01"),
-    Published(T_SURVEY, "Inception-ResNet (v2, released)", "parameters", "55.8", "M",
-              model="inception-resnet-v2-tf-slim", metric=PARAMS),
-    Published(T_SURVEY, "Inception-ResNet (v2, released)", "depth", "572",
-              model="inception-resnet-v2-tf-slim", metric=KERAS_DEPTH),
-    _error(T_SURVEY, "Inception-ResNet (v2, released)", "ImageNet top-5 error", "3.52"),
-]
-
-
-def _survey_details() -> str:
-    rows = []
-    for name in ("inception-v3", "inception-v4", "inception-resnet-v1", "inception-resnet-v2",
-                 "inception-resnet-v2-tf-slim"):
-        model = measure(name).model
-        rows.append(f"| `{name}` | {keras_depth(model)} | {max(weight_depth(model).values())} |")
-    return ("The depths are Keras' 'topological depth' (keras.applications' documented Depth "
-            "column: 159 InceptionV3, 572 InceptionResNetV2, 126 Xception, which the "
-            "keras.applications models give under the same count; tests/test_inception.py "
-            "checks it on InceptionV3 and Xception). Ours:\n\n| model | Keras depth | weight "
-            "layers on the longest path |\n|---|---|---|\n" + "\n".join(rows))
-
-
 # --- EfficientNet Table 2 ---------------------------------------------------------------------
 
 _V4_EFF = ("no count of Inception-v4 as the paper and its reference code define it gives "
@@ -574,8 +516,6 @@ TABLES = [
               "k, l, m, n", T_V4T1, V4_TABLE1, _v4_table1),
     TableSpec("v4_results", "Inception-v4 / Inception-ResNet, Table 2 and abstract: errors",
               T_V4T2, V4_RESULTS),
-    TableSpec("survey", "Lecture 002 survey rows: parameters, depth, error", T_SURVEY, SURVEY,
-              details=_survey_details),
     TableSpec("efficientnet_table2", "EfficientNet Table 2: the Inception rows and Xception",
               T_EFF, EFFNET),
     TableSpec("senet_table2", "SENet Table 2: BN-Inception and Inception-ResNet-v2 with and "

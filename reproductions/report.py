@@ -49,9 +49,31 @@ def markdown(paper: str, key: str, tables: list[Table]) -> str:
     return "\n".join(lines)
 
 
+def model_figures(tables: list[Table]) -> dict[str, dict]:
+    """Our figures of every registry model a cell names, by its canonical name: the builder
+    call, input size, parameters (all, trainable) and multiply-adds (the results index plots
+    them against the papers' accuracies without building anything)."""
+    from reproductions.measure import measure
+
+    figures = {}
+    for table in tables:
+        for cell in table.cells:
+            if cell.published.model is None:
+                continue
+            measured = measure(cell.published.model)
+            if measured.name in figures:
+                continue
+            profile = measured.profile
+            figures[measured.name] = {
+                "call": measured.call, "input": list(profile.layers[0].output_shape[:2]),
+                "params": profile.params, "trainable": profile.total("trainable"),
+                "macs": profile.macs}
+    return dict(sorted(figures.items()))
+
+
 def to_json(paper: str, key: str, tables: list[Table]) -> dict:
     return {"paper": paper, "key": key, "summary": status_counts(tables),
-            "tables": [table.to_json() for table in tables]}
+            "tables": [table.to_json() for table in tables], "models": model_figures(tables)}
 
 
 def write(results_dir: pathlib.Path, paper: str, key: str, tables: list[Table]) -> str:

@@ -1,9 +1,8 @@
-"""Residual Attention Network (Wang et al. 2017) and the other rows of the lecture's
-attention and feature-map tables (lecture 002): the attention networks' depths, the
-released Attention-56/92 checked against the authors' prototxts, their ImageNet errors,
-and CMPE-SE-WRN (Hu et al. 2018): its parameters (the authors' README table and the
-lecture's "36.90 M"), and the lecture's depth column "152 152", which is SENet's, not a
-WRN-28's.
+"""Residual Attention Network (Wang et al. 2017): the released Attention-56/92 checked
+against the authors' prototxts, their ImageNet errors, and CMPE-SE-WRN (Hu et al. 2018): the
+parameters and errors of the authors' README table. The survey rows of Khan et al. 2020
+(Residual Attention Network, CMPE-SE-WRN-28) are checked in :mod:`reproductions.survey`,
+with this module's conventions.
 
 Parameters of the RAN rows count what the authors' Caffe counts: their ``BN`` layers keep
 the moving statistics as blobs, so "parameters" include them (Attention-56: 31,883,432,
@@ -11,22 +10,18 @@ the moving statistics as blobs, so "parameters" include them (Attention-56: 31,8
 (31,810,728 and 52,466,344 trainable parameters; 6.271 and 10.534 G multiply-adds).
 
 Not checked, with the reason: the CIFAR models' parameters (Table 5: Attention-92 1.9M,
--236 5.1M, -452 8.6M, the last also in lecture 002). The paper names their depth and
+-236 5.1M, -452 8.6M, the last also in Khan et al.'s survey). The paper names their depth and
 hyper-parameters (p, t, r; 6 modules per stage for 452) but not their widths, and the
 authors released no CIFAR model; our reconstruction (the widths of pre-activation
-ResNet-164) has the right depths but 1.8M, 4.8M and 9.4M parameters (see the details), so
-the printed counts cannot be used to check it. The lecture's first CMPE-SE figure
-"36.92 M" is no CMPE-SE-WRN-28-10 form's CIFAR-10 count under either convention; the 3x3
-inner-imaging form with a CIFAR-100 head has 36,924,780 (see the details), unconfirmed.
+ResNet-164) has the right depths but 1.8M, 4.8M and 9.4M parameters, so the printed counts
+cannot be used to check it (results/survey.md lists them).
 """
 
 from __future__ import annotations
 
-import keras
-
-from reproductions._attention import DEPTH, MACS, TRAINABLE, accuracy
+from reproductions._attention import DEPTH, MACS, accuracy
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
-from reproductions.measure import ALL_PARAMS, Metric, measure
+from reproductions.measure import ALL_PARAMS
 
 KEY = "residual-attention"
 PAPER = ("Wang et al., Residual Attention Network for Image Classification, CVPR 2017 "
@@ -38,10 +33,6 @@ README = ("Wang et al. 2017, reference code README (fwang91/residual-attention-n
 PROTOTXT = ("Wang et al. 2017, released models Attention-56-deploy.prototxt and "
             "Attention-92-deploy.prototxt (fwang91/residual-attention-network): the depth in "
             "the name (Sec. 4.1: 'Attention-56', 'Attention-92')")
-L002_ATT = ("Lecture 002, table '(7) Attention based CNNs', row 'Residual Attention Neural "
-            "Network' (Wang et al. 2017a)")
-L002_CMPE = ("Lecture 002, table '(4) Feature-Map (ChannelFMap) Exploitation based CNNs', row "
-             "'Competitive Squeeze & Excitation Network CMPE-SE-WRN-28' (Hu et al. 2018b)")
 CMPE_README = ("Hu et al. 2018, reference code README (scut-aitcm/CompetitiveSENet), table "
                "'Error rates (%) of Wide Residual Networks ... on CIFAR10/100' "
                "(pictures/cmpe_se_wrn_table.png)")
@@ -52,17 +43,6 @@ MXNET_PARAMS = ALL_PARAMS.described("parameters as the authors' MXNet collect_pa
                                     "counts them: weights and every BatchNorm's gamma, beta, "
                                     "running mean and variance")
 
-
-def _wrn_depth(m) -> int:
-    """d of WRN-d-k as Zagoruyko & Komodakis count it: the convolutions of the network,
-    the three 1x1 projections included, the attention modules' own layers excluded."""
-    return sum(1 for layer in m.model.layers if isinstance(layer, keras.layers.Conv2D)
-               and "_cmpe_" not in layer.name and "_se_" not in layer.name)
-
-
-WRN_DEPTH = Metric("depth d of WRN-d-k: convolutions including the three 1x1 projection "
-                   "shortcuts (Zagoruyko & Komodakis 2016, Table 1), attention layers "
-                   "excluded", _wrn_depth)
 
 SKNET_T2 = ("Li et al. 2019 (SKNet), Table 2, row 'Attention-92' (Wang et al.'s figures, as "
             "printed in the SKNet authors' README)")
@@ -88,32 +68,6 @@ RELEASED = [
     accuracy(README, "Attention-92 (320x320)", "top-5 error", "4.8"),
 ]
 
-LECTURE_ATT = [
-    Published(L002_ATT, "Residual Attention Neural Network", "Depth", "452",
-              model="attention-452", metric=DEPTH),
-    accuracy(L002_ATT, "Residual Attention Neural Network", "CIFAR-10 error", "3.90"),
-    accuracy(L002_ATT, "Residual Attention Neural Network", "CIFAR-100 error", "20.4"),
-    accuracy(L002_ATT, "Residual Attention Neural Network", "ImageNet error", "4.8"),
-]
-
-_SENET_DEPTH = Deviation(
-    "the depth column repeats the row above it (Squeeze & Excitation Networks, 152: SENet "
-    "is SE-ResNeXt-152); a WRN-28-10 is 28 layers deep",
-    "Hu et al. 2018 name the network CMPE-SE-WRN-28-10 (the authors' code: "
-    "cmpe_se_1x1_wrn28_10, num_layers=28, width_factor=10); the lecture's own row label "
-    "says WRN-28", corrected="28", kind="copied-row")
-
-LECTURE_CMPE = [
-    Published(L002_CMPE, "CMPE-SE-WRN-28", "Parameters (second figure)", "36.90", "M",
-              model="cmpe-se-wrn-28-10", metric=MXNET_PARAMS),
-    Published(L002_CMPE, "CMPE-SE-WRN-28", "Depth (first figure)", "152",
-              model="cmpe-se-wrn-28-10", metric=WRN_DEPTH, deviation=_SENET_DEPTH),
-    Published(L002_CMPE, "CMPE-SE-WRN-28", "Depth (second figure)", "152",
-              model="cmpe-se-wrn-28-10", metric=WRN_DEPTH, deviation=_SENET_DEPTH),
-    accuracy(L002_CMPE, "CMPE-SE-WRN-28", "CIFAR-10 error", "3.58"),
-    accuracy(L002_CMPE, "CMPE-SE-WRN-28", "CIFAR-100 error", "18.47"),
-]
-
 # (row, registry name, params printed, CIFAR-10 error, CIFAR-100 error)
 _CMPE_ROWS = [
     ("WRN-22-10", "wrn-22-10", "26.8", "4.44", "20.75"),
@@ -134,42 +88,9 @@ for _row, _model, _params, _c10, _c100 in _CMPE_ROWS:
                    accuracy(CMPE_README, _row, "C100 error", _c100)]
 
 
-def _cifar_details() -> str:
-    rows = []
-    for name, printed in (("attention-cifar-92", "1.9"), ("attention-236", "5.1"),
-                          ("attention-452", "8.6")):
-        m = measure(name)
-        rows.append(f"| `{name}` | {DEPTH(m)} | {printed} | {TRAINABLE(m) / 1e6:.2f} | "
-                    f"{m.profile.params / 1e6:.2f} | {m.profile.macs / 1e9:.3f} |")
-    return ("CIFAR networks (not checked: the paper gives no CIFAR widths; our "
-            "reconstruction, see the module docstring):\n\n| model | depth | printed params "
-            "(M) | ours trainable (M) | ours all (M) | GMACs |\n|---|---|---|---|---|---|\n"
-            + "\n".join(rows))
-
-
-def _cmpe_details() -> str:
-    rows = []
-    for name in ("cmpe-se-wrn-28-10", "cmpe-se-wrn-28-10-2x1", "cmpe-se-wrn-28-10-double-fc",
-                 "cmpe-se-wrn-28-10-3x3", "se-wrn-28-10"):
-        m, m100 = measure(name), measure(name, classes=100)
-        rows.append(f"| `{name}` | {TRAINABLE(m) / 1e6:.3f} | {m.profile.params / 1e6:.3f} | "
-                    f"{m100.profile.params / 1e6:.3f} |")
-    return ("Every CMPE-SE-WRN-28-10 form in millions of parameters: CIFAR-10 head trainable "
-            "and with the BN statistics (MXNet's count), and CIFAR-100 head with them. The "
-            "lecture's first figure 36.92 is no CIFAR-10 form's count; it equals the 3x3 "
-            "inner-imaging form with a CIFAR-100 head (36,924,780), which would pair it with the "
-            "row's CIFAR-100 error, but the paper's own table could not be read to confirm "
-            "it, so it stays unchecked:\n\n| model | C10 trainable | C10 all | C100 all |\n"
-            "|---|---|---|---|\n" + "\n".join(rows))
-
-
 TABLES = [
     TableSpec("released", "Attention-56/92: depth, complexity and ImageNet errors", PROTOTXT,
               RELEASED),
-    TableSpec("lecture002_attention", "Lecture 002: Residual Attention Network row", L002_ATT,
-              LECTURE_ATT, details=_cifar_details),
-    TableSpec("lecture002_cmpe", "Lecture 002: CMPE-SE-WRN-28 row", L002_CMPE, LECTURE_CMPE,
-              details=_cmpe_details),
     TableSpec("cmpe_readme", "CMPE-SE: Wide ResNets on CIFAR (the authors' table)",
               CMPE_README, CMPE_TABLE),
 ]

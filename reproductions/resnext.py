@@ -7,7 +7,7 @@ paper for 8x64d).
 from __future__ import annotations
 
 from reproductions._graph import stage_blocks
-from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.cells import Published, TableSpec, check_tables, published
 from reproductions.measure import MACS, WEIGHTS_AND_BIASES, Metric, measure
 from reproductions.spreads import CIFAR10, CIFAR100, IMAGENET_TOP1, IMAGENET_TOP5, accuracy
 

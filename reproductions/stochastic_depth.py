@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 
 from keras_cnns.stochastic_depth import expected_blocks, survival_probabilities
-from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
+from reproductions.cells import Published, TableSpec, check_tables, published
 from reproductions.measure import TRAINABLE, measure
-from reproductions.evidence import CONV_FC_WEIGHTS, RESNET1202_PARAMS
+from reproductions.evidence import RESNET1202_PARAMS
 
 KEY = "stochastic-depth"
 PAPER = "Huang et al., Deep Networks with Stochastic Depth, ECCV 2016 (arXiv:1603.09382)"

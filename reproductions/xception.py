@@ -1,10 +1,11 @@
-"""Xception (Chollet 2017): Fig. 5's flows, Table 3's exact parameter counts, the results
-tables (Tables 1-2) as accuracy cells, and Xception's survey row in lecture 002."""
+"""Xception (Chollet 2017): Fig. 5's flows, Table 3's exact parameter counts and the results
+tables (Tables 1-2) as accuracy cells (Khan et al. 2020's survey row is checked in
+:mod:`reproductions.survey`)."""
 
 from __future__ import annotations
 
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
-from reproductions.inception import KERAS_DEPTH, PARAMS, T_SURVEY, _error
+from reproductions.inception import PARAMS, _error
 from reproductions.measure import measure
 
 KEY = "xception"
@@ -109,22 +110,11 @@ TABLE2 = [Published(T2, network, "FastEval14k MAP@100", value, kind="accuracy",
                                  ("Inception V3 with FC layers", "6.50"),
                                  ("Xception with FC layers", "6.78")]]
 
-SURVEY = [
-    Published(T_SURVEY, "Xception", "parameters", "22.8", "M", model="xception",
-              metric=PARAMS, deviation=Deviation(
-                  "Table 3's 22,855,952 truncated, not rounded, to one decimal",
-                  "Chollet 2017, Table 3: 22,855,952 (ours exactly); the same survey row's "
-                  "source", corrected="22.86", kind="rounding")),
-    Published(T_SURVEY, "Xception", "depth", "126", model="xception", metric=KERAS_DEPTH),
-    _error(T_SURVEY, "Xception", "ImageNet top-5 error", "0.055", "", model="xception"),
-]
-
 TABLES = [
     TableSpec("fig5", "Figure 5: entry, middle and exit flows", T_FIG5, FIG5_CELLS, _fig5),
     TableSpec("table3", "Table 3: parameter count", T3, TABLE3, details=_table3_details),
     TableSpec("table1", "Table 1: ImageNet accuracy (single crop, single model)", T1, TABLE1),
     TableSpec("table2", "Table 2: JFT FastEval14k MAP@100", T2, TABLE2),
-    TableSpec("survey", "Lecture 002 survey row: Xception", T_SURVEY, SURVEY),
 ]
 #: Every published cell of this paper, by table id.
 PUBLISHED = published(TABLES)

@@ -11,6 +11,7 @@ import pathlib
 import pytest
 
 from reproductions import PAPERS, load, report
+from reproductions import index as results_index
 
 RESULTS = pathlib.Path(__file__).resolve().parent.parent / "results"
 _CACHE: dict[str, list] = {}
@@ -50,3 +51,8 @@ def test_committed_results_are_current(key):
     assert committed == json.loads(json.dumps(expected)), (
         f"results/{key}.json is stale: run `python -m reproductions {key}` and commit it")
     assert (RESULTS / f"{key}.md").read_text() == report.markdown(module.PAPER, key, generated(key))
+
+
+def test_committed_results_index_is_the_one_the_committed_reports_give():
+    assert (RESULTS / results_index.NAME).read_text() == results_index.render(RESULTS), (
+        "results/README.md is stale: run `python -m reproductions <paper>` and commit it")
