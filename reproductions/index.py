@@ -46,11 +46,10 @@ def _top1(column: str, printed: str) -> float | None:
 def points(results: pathlib.Path) -> list[dict]:
     """The plotted networks: name, published top-1 accuracy (%), its source, our MACs and
     parameters."""
-    import keras_cnns
-
     reports = _reports(results)
     figures = {name: fig for data in reports.values()
                for name, fig in data.get("models", {}).items()}
+    canonical = {alias: name for name, fig in figures.items() for alias in fig["names"]}
     chosen = {}
     for key, data in reports.items():
         for table in data["tables"]:
@@ -58,19 +57,17 @@ def points(results: pathlib.Path) -> list[dict]:
                 if cell["kind"] != "accuracy" or not cell.get("model"):
                     continue
                 accuracy = _top1(cell["column"], cell["printed"])
-                info = keras_cnns.model_info(cell["model"])
-                if accuracy is None or info.name not in figures or min(
-                        figures[info.name]["input"]) < 100:
+                name = canonical.get(cell["model"])
+                if accuracy is None or name is None or min(figures[name]["input"]) < 100:
                     continue
-                own = info.reproduction == key
+                own = figures[name]["reproduction"] == key
                 single = "crop" not in cell["column"] or "single" in cell["column"]
                 rank = (not own, not single)
-                if info.name not in chosen or rank < chosen[info.name]["rank"]:
-                    chosen[info.name] = {
-                        "model": info.name, "top1": accuracy, "rank": rank,
+                if name not in chosen or rank < chosen[name]["rank"]:
+                    chosen[name] = {
+                        "model": name, "top1": accuracy, "rank": rank,
                         "source": f"{key} / {table['id']} / {cell['row']} / {cell['column']}",
-                        "macs": figures[info.name]["macs"],
-                        "params": figures[info.name]["params"]}
+                        "macs": figures[name]["macs"], "params": figures[name]["params"]}
     return sorted(chosen.values(), key=lambda p: p["macs"])
 
 

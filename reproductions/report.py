@@ -51,23 +51,30 @@ def markdown(paper: str, key: str, tables: list[Table]) -> str:
 
 def model_figures(tables: list[Table]) -> dict[str, dict]:
     """Our figures of every registry model a cell names, by its canonical name: the builder
-    call, input size, parameters (all, trainable) and multiply-adds (the results index plots
-    them against the papers' accuracies without building anything)."""
+    call, the names the cells use, the reproduction the registry files it under, input size,
+    parameters (all, trainable) and multiply-adds (the results index plots them against the
+    papers' accuracies without building anything, or importing TensorFlow)."""
     from reproductions.measure import measure
+
+    import keras_cnns
 
     figures = {}
     for table in tables:
         for cell in table.cells:
-            if cell.published.model is None:
+            name = cell.published.model
+            if name is None:
                 continue
-            measured = measure(cell.published.model)
-            if measured.name in figures:
-                continue
-            profile = measured.profile
-            figures[measured.name] = {
-                "call": measured.call, "input": list(profile.layers[0].output_shape[:2]),
-                "params": profile.params, "trainable": profile.total("trainable"),
-                "macs": profile.macs}
+            measured = measure(name)
+            if measured.name not in figures:
+                profile = measured.profile
+                figures[measured.name] = {
+                    "call": measured.call, "names": [],
+                    "reproduction": keras_cnns.model_info(measured.name).reproduction,
+                    "input": list(profile.layers[0].output_shape[:2]),
+                    "params": profile.params, "trainable": profile.total("trainable"),
+                    "macs": profile.macs}
+            if name not in figures[measured.name]["names"]:
+                figures[measured.name]["names"].append(name)
     return dict(sorted(figures.items()))
 
 
