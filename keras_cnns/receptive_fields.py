@@ -258,7 +258,7 @@ def _node_out(layer, inputs: list, in_shapes: list, out_shape, strict: bool, pre
     """
     name = prefix + layer.name
     spatial = [(f, n) for (f, n), shape in zip(inputs, in_shapes)
-               if isinstance(f, Field) and _spatial(shape) not in (None, (1, 1))]
+               if isinstance(f, Field) and _spatial(shape) is not None]
     sources = [f.source if isinstance(f, _Global) else f for f, _ in inputs]
     sources = [s for s in sources if s is not None]
     if not spatial:

@@ -204,3 +204,11 @@ def test_upsampling_is_refused_by_name():
     model = measure("attention-56").model
     with pytest.raises(ValueError, match=r"upsamples.*Received: layer=ResizeTo"):
         keras_cnns.receptive_field(model)
+
+
+def test_layers_on_one_pixel_maps_still_grow_the_field():
+    """At 32x32 MobileNet's last stage runs on 1x1 maps; its 3x3 windows still count (a map
+    is global only once pooled over, not because it has one pixel)."""
+    model = keras_cnns.MobileNet(0.25, input_shape=(32, 32, 3), include_top=False)
+    assert model.output.shape[1:3] == (1, 1)
+    assert keras_cnns.receptive_field(model).output.square() == (315, 32, 126)
