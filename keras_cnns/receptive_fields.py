@@ -41,6 +41,10 @@ from collections.abc import Sequence
 import keras
 from tabulate import tabulate
 
+from keras_cnns.layers import (ChannelPool, ChannelShuffle, HighwayConv2D,
+                               LocalResponseNormalization, RadixSelect, RadixSum, ResizeTo,
+                               StochasticDepth, ZeroPadShortcut)
+
 __all__ = ["Field", "LayerField", "ReceptiveFieldReport", "receptive_field"]
 
 
@@ -139,41 +143,24 @@ class ReceptiveFieldReport:
 
 # ------------------------------------------------------------------------------ layer rules
 
+#: Layers that keep the field: element-wise in space (ours: pooling across channels,
+#: shuffling channels, LRN across channels, summing radix splits).
 _POINTWISE = (keras.layers.BatchNormalization, keras.layers.LayerNormalization,
               keras.layers.GroupNormalization, keras.layers.Activation, keras.layers.ReLU,
               keras.layers.LeakyReLU, keras.layers.PReLU, keras.layers.ELU,
               keras.layers.Softmax, keras.layers.Dropout, keras.layers.SpatialDropout2D,
               keras.layers.GaussianNoise, keras.layers.Rescaling, keras.layers.Normalization,
-              keras.layers.Identity, keras.layers.Permute)
+              keras.layers.Identity, keras.layers.Dense, ChannelPool, ChannelShuffle,
+              LocalResponseNormalization, RadixSum)
+#: Layers that merge paths (RadixSelect: splits weighted by a gate).
 _MERGE = (keras.layers.Add, keras.layers.Concatenate, keras.layers.Multiply,
           keras.layers.Average, keras.layers.Maximum, keras.layers.Minimum,
-          keras.layers.Subtract)
+          keras.layers.Subtract, RadixSelect)
 _WINDOWED = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.SeparableConv2D,
              keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
 _FLATTENING = (keras.layers.GlobalAveragePooling2D, keras.layers.GlobalMaxPooling2D,
                keras.layers.Flatten)
-
-
-def _pointwise_classes() -> tuple[type, ...]:
-    """Our own layers that keep the field (element-wise in space)."""
-    from keras_cnns.layers import (ChannelPool, ChannelShuffle, LocalResponseNormalization,
-                                   RadixSum)
-    return (ChannelPool, ChannelShuffle, LocalResponseNormalization, RadixSum)
-
-
-def _upsampling_classes() -> tuple[type, ...]:
-    from keras_cnns.layers import ResizeTo
-    return (ResizeTo, keras.layers.UpSampling2D, keras.layers.Resizing)
-
-
-def _is_stochastic_depth(layer) -> bool:
-    from keras_cnns.layers import StochasticDepth
-    return isinstance(layer, StochasticDepth)
-
-
-def _merge_classes() -> tuple[type, ...]:
-    from keras_cnns.layers import RadixSelect
-    return (RadixSelect,)
+_UPSAMPLING = (ResizeTo, keras.layers.UpSampling2D, keras.layers.Resizing)
 
 
 def _spatial(shape) -> tuple | None:
@@ -266,12 +253,12 @@ def _node_out(layer, inputs: list, in_shapes: list, out_shape, strict: bool, pre
         return _Global(max(sources, key=lambda f: f.size, default=None)), None, True
     if isinstance(layer, _FLATTENING) or _spatial(out_shape) is None:
         return _Global(max((f for f, _ in spatial), key=lambda f: f.size)), None, True
-    if isinstance(layer, _upsampling_classes()):
+    if isinstance(layer, _UPSAMPLING):
         raise ValueError(
             f"Layer {name!r} ({type(layer).__name__}) upsamples: a receptive field through an "
             "interpolation is not defined by Araujo et al.'s rules (convolutions, poolings, "
             f"paddings, element-wise layers). Received: layer={type(layer).__name__}")
-    if len(spatial) > 1 or isinstance(layer, _MERGE + _merge_classes()):
+    if len(spatial) > 1 or isinstance(layer, _MERGE):
         field, aligned = _merge([f for f, _ in spatial], strict, name)
         return field, spatial[0][1], aligned
     field, size = spatial[0]
@@ -281,7 +268,6 @@ def _node_out(layer, inputs: list, in_shapes: list, out_shape, strict: bool, pre
         return (*_explicit_padding(layer, field, size, +1), True)
     if isinstance(layer, keras.layers.Cropping2D):
         return (*_explicit_padding(layer, field, size, -1), True)
-    from keras_cnns.layers import HighwayConv2D, ZeroPadShortcut
     if isinstance(layer, HighwayConv2D):  # H(x) T(x) + x (1 - T(x)): the k x k window wins
         k = layer.kernel_size
         return field.through((k, k), (1, 1), ((k - 1) // 2, (k - 1) // 2)), size, True
@@ -289,7 +275,7 @@ def _node_out(layer, inputs: list, in_shapes: list, out_shape, strict: bool, pre
         stride = (layer.strides, layer.strides)
         return (field.through((1, 1), stride, (0, 0)),
                 tuple(None if n is None else -(-n // layer.strides) for n in size), True)
-    if isinstance(layer, (keras.layers.Dense, *_POINTWISE, *_pointwise_classes())):
+    if isinstance(layer, _POINTWISE):
         return field, size, True
     raise ValueError(
         f"The receptive field of layer {name!r} ({type(layer).__name__}) is not known: it is "
@@ -315,7 +301,7 @@ def _walk(model: keras.Model, inputs: list, strict: bool, prefix: str,
                 for tensor, field in zip(node.outputs, outputs):
                     state[id(tensor)] = field
                 continue
-            if _is_stochastic_depth(layer):
+            if isinstance(layer, StochasticDepth):
                 # shortcut + residual(x): the residual branch is a model the layer calls
                 (x, size), shortcut = fields
                 branch, _ = _walk(layer.residual, [(x, size)], strict,

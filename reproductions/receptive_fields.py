@@ -48,9 +48,15 @@ ROWS = [
 
 
 @functools.cache
+def _report(model: str):
+    """The receptive-field report of a registry model (once per process: the table and the
+    per-layer traces read the same one)."""
+    return receptive_field(measure(model).model)
+
+
 def _field(model: str) -> tuple[int, int, int]:
     """(r, S, P) of a registry model's final feature map, equal on both axes."""
-    return receptive_field(measure(model).model).output.square()
+    return _report(model).output.square()
 
 
 def _metric(index: int, text: str) -> Metric:
@@ -80,8 +86,7 @@ TRACED = ("vgg-d", "alexnet", "resnet-50-tf-slim")
 
 
 def _trace(model: str) -> str:
-    report = receptive_field(measure(model).model)
-    rows = [layer for layer in report.layers
+    rows = [layer for layer in _report(model).layers
             if not layer.global_ and layer.type not in ("BatchNormalization", "Activation",
                                                           "ReLU", "Dropout")]
     if model.startswith("resnet"):  # the stage ends only: 170 layers otherwise
