@@ -50,10 +50,12 @@ def printed_bound(printed: str) -> str:
 #: What sort of error a published number is: a sum or product miscomputed, a value copied
 #: from another row, a wrong rounding, a wrong unit, a typo (digits swapped, a misprint), a
 #: value read from the wrong place of the network (an output width given as an input
-#: width), or a figure that belongs to another network than the row names (which, when the
-#: paper describes that network, we build and match instead).
+#: width), a figure that belongs to another network than the row names (which, when the
+#: paper describes that network, we build and match instead), or "unexplained": no variant
+#: or counting convention we could build reaches the printed figure and no source says where
+#: it comes from (the evidence lists what was tried; the cause stays an open question).
 DEVIATION_KINDS = ("arithmetic", "copied-row", "rounding", "unit", "typo", "misread",
-                   "other-network")
+                   "other-network", "unexplained")
 
 
 @dataclasses.dataclass(frozen=True)

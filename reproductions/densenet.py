@@ -44,7 +44,7 @@ FRACTAL_PARAMS = Deviation(
     "batch-norm gamma/beta (20,608) + the 512x10 classifier with bias (5,130) = 33,724,618 = "
     "33.7M; "
     "an independent implementation (osmr/imgclsmob, fractalnet_cifar10) asserts 33,724,618 "
-    "trainable parameters", corrected="33.7", kind="arithmetic")
+    "trainable parameters", corrected="33.7", kind="unexplained")
 #: The spread of each column: without augmentation (C10, C100), with it (C10+, C100+), SVHN.
 SPREADS = dict(zip(COLUMNS, (CIFAR10_PLAIN, CIFAR10, CIFAR100_PLAIN, CIFAR100, SVHN)))
 _EARLY_SD = ("as printed by the first arXiv version of Huang et al. 2016 "

@@ -92,7 +92,7 @@ def test_a_bound_is_an_inequality():
 
 def test_deviations_name_their_kind():
     assert {"arithmetic", "copied-row", "rounding", "unit", "typo", "misread",
-            "other-network"} == set(DEVIATION_KINDS)
+            "other-network", "unexplained"} == set(DEVIATION_KINDS)
     with pytest.raises(ValueError, match="names its kind"):
         Deviation("wrong", "evidence", "1.0")
     note = check(cell("24", deviation=Deviation("r", "e", "15.24", kind="unit")), 15.24e6).note
