@@ -44,14 +44,15 @@ ResNeXt and SE-ResNet use it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, fail
-from keras_cnns.blocks import (SHORTCUTS, STRIDE_PLACEMENTS, StageSpec, basic_block,
-                               bottleneck_block, conv_norm_act, run_stages)
+from keras_cnns.blocks import (SHORTCUTS, STRIDE_PADDINGS, STRIDE_PLACEMENTS, StageSpec,
+                               basic_block, bottleneck_block, conv_norm_act, run_stages)
 from keras_cnns.contract import Head, variant
 
 PAPER = ("He, Zhang, Ren & Sun, Deep Residual Learning for Image Recognition, CVPR 2016 "
@@ -97,17 +98,22 @@ def slim_stage_specs(blocks: Sequence[int],
 LAYOUTS = ("paper", "tf-slim")
 
 
-def resnet_stem(x):
+def resnet_stem(x, pool_padding: str = "same"):
     """conv1 (7x7/2, 64, BN, ReLU) and the 3x3/2 max-pool of Table 1.
 
     conv1 pads 3 pixels on every side, as the authors' released model does (Caffe ``pad: 3``;
     keras.applications and TF-slim's ``conv2d_same`` too): TensorFlow's ``"same"`` would pad
     2 before and 3 after, the same output size with the grid shifted by one pixel. The
-    max-pool pads nothing before (Caffe's ``pad: 0`` with its rounding up, TensorFlow's
-    ``"same"`` on an even size).
+    max-pool pads ``pool_padding="same"``: nothing before (Caffe's ``pad: 0`` with its
+    rounding up, as the authors' model; TensorFlow's ``"same"`` on an even size), or
+    ``"symmetric"``: one pixel of zeros on each side (``pool1_pad``; keras.applications'
+    ``ResNet50`` and torchvision's ``padding=1``; after a ReLU, zeros never win a maximum).
     """
     x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(x)
     x = conv_norm_act(x, 64, 7, name="conv1", strides=2, padding="valid")
+    if pool_padding == "symmetric":
+        x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
+        return keras.layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
     return keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
 
 
@@ -135,7 +141,7 @@ def imagenet_resnet(head: Head, stages: Sequence[StageSpec], block: Callable, mo
     + ["resnet-34-b", "resnet-34-c"] + [f"resnet-{d}-tf-slim" for d in (50, 101, 152, 200)],
     aliases={f"resnet{d}": f"resnet-{d}" for d in DEPTHS})
 def ResNet(depth: int = 50, shortcut: str | None = None, stride_at: str = "1x1",
-           layout: str = "paper", *,
+           layout: str = "paper", padding: str = "same", *,
            include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
            pooling=None, classes: int = 1000, classifier_activation="softmax",
            name: str | None = None) -> keras.Model:
@@ -150,6 +156,11 @@ def ResNet(depth: int = 50, shortcut: str | None = None, stride_at: str = "1x1",
         layout: ``"paper"`` (default) or ``"tf-slim"``: TF-slim's ``resnet_v1`` (bottleneck
             depths; the stride on the 3x3 of each stage's last unit, so ``stride_at`` must
             stay ``"1x1"``, and shortcut option B).
+        padding: how the 3x3/2 max-pool and every strided 3x3 convolution pad: ``"same"``
+            (default; TensorFlow's, which pads the pool as the authors' Caffe model does) or
+            ``"symmetric"`` (one pixel on each side: keras.applications' ResNet pads its
+            pool so, and torchvision / fb.resnet.torch pad both). No count changes;
+            outputs, and released weights' accuracy, do.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; default input (224, 224,
             3); any size of at least 32x32 works (global average pooling).
@@ -164,6 +175,9 @@ def ResNet(depth: int = 50, shortcut: str | None = None, stride_at: str = "1x1",
                  "ResNet stride_at must be '1x1' (paper) or '3x3' (v1.5).")
     check_choice("layout", layout, LAYOUTS,
                  "ResNet layout must be 'paper' or 'tf-slim' (TF-slim's resnet_v1).")
+    check_choice("padding", padding, STRIDE_PADDINGS,
+                 "ResNet padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel on "
+                 "each side of the strided 3x3 pool and convolutions).")
     blocks, bottleneck = ALL_DEPTHS[depth]
     if layout == "tf-slim" and not bottleneck:
         fail("TF-slim's resnet_v1 has bottleneck depths only (50, 101, 152, 200).",
@@ -177,17 +191,19 @@ def ResNet(depth: int = 50, shortcut: str | None = None, stride_at: str = "1x1",
     paper = default_shortcut(depth)
     shortcut = shortcut or paper
     options = {"shortcut_option": shortcut}
+    stem = functools.partial(resnet_stem, pool_padding=padding)
     if layout == "tf-slim":
         return imagenet_resnet(head, slim_stage_specs(blocks), bottleneck_block,
                                f"resnet{depth}_tf_slim", stride_at="3x3",
-                               stride_padding="symmetric", **options)
+                               stride_padding="symmetric", stem=stem, **options)
     if bottleneck:
         options["stride_at"] = stride_at
     suffix = "_v1_5" if bottleneck and stride_at == "3x3" else ""
     suffix += "" if shortcut == paper else f"_{shortcut.lower()}"
     return imagenet_resnet(head, stage_specs(blocks),
                            bottleneck_block if bottleneck else basic_block,
-                           f"resnet{depth}{suffix}", **options)
+                           f"resnet{depth}{suffix}", stem=stem, stride_padding=padding,
+                           **options)
 
 
 ResNet18 = variant(ResNet, "ResNet18", "ResNet-18 of Table 1 (basic blocks).", depth=18)

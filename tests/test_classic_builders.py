@@ -8,6 +8,7 @@ import keras_cnns
 from keras_cnns import googlenet, resnet
 from keras_cnns.blocks import bottleneck_block
 from keras_cnns.contract import Head
+from keras_cnns.uninitialised import uninitialised
 
 
 def test_lenet5_shapes_parameters_and_activation_option():
@@ -189,3 +190,25 @@ def test_binary_thousand_unit_and_deepest_path():
     assert check(Published("t", "r", "params", "112K", "K"), 114_688).status == "mismatch"
     assert deepest(keras_cnns.GoogLeNet()) == 22
     assert deepest(keras_cnns.ResNet18(include_top=False, input_shape=(32, 32, 3))) == 17
+
+
+@pytest.mark.parametrize("depth,stride_at", [(18, "1x1"), (50, "3x3")])
+def test_resnet_symmetric_padding_centres_every_strided_3x3(depth, stride_at):
+    """``padding="symmetric"`` pads the 3x3/2 max-pool and each strided 3x3 one pixel on
+    each side (keras.applications' pool, torchvision's convolutions): the strided 3x3 and
+    its 1x1/2 shortcut then see aligned grids, which TensorFlow's "same" breaks on even maps;
+    the counts do not change."""
+    with uninitialised():
+        same = keras_cnns.ResNet(depth, stride_at=stride_at, input_shape=(64, 64, 3))
+        symmetric = keras_cnns.ResNet(depth, stride_at=stride_at, padding="symmetric",
+                                      input_shape=(64, 64, 3))
+    strided = "conv3_block1_1" if depth == 18 else "conv3_block1_2"
+    assert symmetric.get_layer(f"{strided}_pad").padding == ((1, 1), (1, 1))
+    assert symmetric.get_layer(f"{strided}_conv").padding == "valid"
+    assert symmetric.get_layer("pool1_pad").padding == ((1, 1), (1, 1))
+    assert f"{strided}_pad" not in [layer.name for layer in same.layers]
+    assert symmetric.count_params() == same.count_params()
+    assert not keras_cnns.receptive_field(same).aligned
+    assert keras_cnns.receptive_field(symmetric).aligned
+    with pytest.raises(ValueError, match="Received: padding='torch'"):
+        keras_cnns.ResNet(depth, padding="torch")

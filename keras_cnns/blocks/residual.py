@@ -71,18 +71,47 @@ def residual_merge(shortcut_tensor, y, *, name: str, activation: str | None = "r
     return keras.layers.Activation(activation, name=f"{name}_out")(x)
 
 
+#: How a strided 3x3 convolution pads: ``"same"`` (TensorFlow's: nothing before, one pixel
+#: after on an even size) or ``"symmetric"`` (one pixel on each side, as Caffe, Torch,
+#: PyTorch and TF-slim's ``conv2d_same`` pad it: the same output size, the grid centred like
+#: a 1x1/2 shortcut's).
+STRIDE_PADDINGS = ("same", "symmetric")
+
+
+def _check_stride_padding(stride_padding) -> None:
+    check_choice("stride_padding", stride_padding, STRIDE_PADDINGS,
+                 "`stride_padding` must be 'same' or 'symmetric'.")
+
+
+def strided_3x3(x, filters: int, strides: int, *, name: str, preset, groups: int = 1,
+                stride_padding: str = "same", activation: str | None = "relu"):
+    """A 3x3 conv-BN(-activation) whose stride, when above 1, pads as ``stride_padding``
+    says (``<name>_pad``, a ``ZeroPadding2D`` of one pixel, before the ``"symmetric"`` one)."""
+    padding = "same"
+    if stride_padding == "symmetric" and strides > 1:
+        x = keras.layers.ZeroPadding2D(1, name=f"{name}_pad")(x)
+        padding = "valid"
+    return conv_norm_act(x, filters, 3, name=name, preset=preset, groups=groups,
+                         strides=strides, padding=padding, activation=activation)
+
+
 def basic_branch(x, filters: int, strides: int = 1, *, name: str,
-                 preset: str | ConvPreset = "keras"):
-    """F(x) of the basic block (Fig. 2): 3x3 conv-BN-ReLU, 3x3 conv-BN."""
-    y = conv_norm_act(x, filters, 3, name=f"{name}_1", strides=strides, preset=preset)
+                 preset: str | ConvPreset = "keras", stride_padding: str = "same"):
+    """F(x) of the basic block (Fig. 2): 3x3 conv-BN-ReLU, 3x3 conv-BN; a strided first
+    3x3 pads as ``stride_padding`` says (:data:`STRIDE_PADDINGS`)."""
+    _check_stride_padding(stride_padding)
+    y = strided_3x3(x, filters, strides, name=f"{name}_1", preset=preset,
+                    stride_padding=stride_padding)
     return conv_norm_act(y, filters, 3, name=f"{name}_2", preset=preset, activation=None)
 
 
 def basic_block(x, filters: int, strides: int = 1, *, name: str, shortcut_option: str = "B",
-                preset: str | ConvPreset = "keras", attention=None):
+                preset: str | ConvPreset = "keras", attention=None,
+                stride_padding: str = "same"):
     """Basic residual block ``relu(shortcut(x) + attention(F(x)))`` (He et al. 2016, Fig. 2)."""
     skip = shortcut(x, filters, strides, name=name, option=shortcut_option, preset=preset)
-    y = basic_branch(x, filters, strides, name=name, preset=preset)
+    y = basic_branch(x, filters, strides, name=name, preset=preset,
+                     stride_padding=stride_padding)
     y = _attend(y, attention, name)
     return residual_merge(skip, y, name=name)
 
@@ -97,12 +126,9 @@ def bottleneck_block(x, filters: int, strides: int = 1, *, name: str, expansion:
 
     ``stride_at="1x1"`` puts a downsampling block's stride on the first 1x1 (the paper's
     models), ``"3x3"`` on the 3x3 ("ResNet v1.5"; ResNeXt's models). A strided 3x3 pads
-    ``stride_padding="same"`` (TensorFlow's: nothing before, one pixel after on an even
-    size) or ``"symmetric"`` (one pixel on each side, as TF-slim's ``conv2d_same``, Caffe
-    and Torch pad it: the same output size, the grid centred like the shortcut's).
+    as ``stride_padding`` says (:data:`STRIDE_PADDINGS`).
     """
-    check_choice("stride_padding", stride_padding, ("same", "symmetric"),
-                 "`stride_padding` must be 'same' or 'symmetric'.")
+    _check_stride_padding(stride_padding)
     check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
                  "`stride_at` must be '1x1' (the paper's placement) or '3x3' (v1.5).")
     check_int("expansion", expansion)
@@ -111,13 +137,8 @@ def bottleneck_block(x, filters: int, strides: int = 1, *, name: str, expansion:
     skip = shortcut(x, out, strides, name=name, option=shortcut_option, preset=preset)
     y = conv_norm_act(x, width, 1, name=f"{name}_1", preset=preset,
                       strides=strides if stride_at == "1x1" else 1)
-    strides_3x3 = strides if stride_at == "3x3" else 1
-    padding = "same"
-    if stride_padding == "symmetric" and strides_3x3 > 1:
-        y = keras.layers.ZeroPadding2D(1, name=f"{name}_2_pad")(y)
-        padding = "valid"
-    y = conv_norm_act(y, width, 3, name=f"{name}_2", preset=preset, groups=groups,
-                      strides=strides_3x3, padding=padding)
+    y = strided_3x3(y, width, strides if stride_at == "3x3" else 1, name=f"{name}_2",
+                    preset=preset, groups=groups, stride_padding=stride_padding)
     y = conv_norm_act(y, out, 1, name=f"{name}_3", preset=preset, activation=None)
     y = _attend(y, attention, name)
     return residual_merge(skip, y, name=name)
