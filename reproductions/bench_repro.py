@@ -5,7 +5,8 @@
 Papers run as ``python -m reproductions all`` runs them (:mod:`reproductions.regenerate`:
 one process per core, each keeping its ``measure`` cache across the papers it takes) and
 write their tables to a temporary folder unless ``--results`` is given. Prints, per paper,
-the seconds it took, the models its process built for it and their layers, then the
+the seconds it took, the models its process built for it and their layers, the profiles it
+read from the other worker instead of building them, then the
 command's total beside the goal (every table in under 60 s on a 2-core machine).
 Timings are machine-dependent: printed here, never asserted in a test.
 """
@@ -50,11 +51,13 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         runs = regenerate.regenerate(keys, args.results or pathlib.Path(scratch), jobs, done)
     total = time.perf_counter() - start
-    rows = [[run.key, round(run.seconds, 1), run.models, run.layers, round(run.building, 1),
-             ", ".join(f"{n} {s}" for s, n in run.counts.items() if n)] for run in runs]
+    rows = [[run.key, round(run.seconds, 1), run.models, run.shared, run.layers,
+             round(run.building, 1), ", ".join(f"{n} {s}" for s, n in run.counts.items() if n)]
+            for run in runs]
     print()
-    print(tabulate(rows, headers=["paper", "seconds", "models built", "layers built",
-                                  "of which building s", "cells"], tablefmt="github"))
+    print(tabulate(rows, headers=["paper", "seconds", "models built", "profiles shared",
+                                  "layers built", "of which building s", "cells"],
+                   tablefmt="github"))
     builds = {key: value for run in runs for key, value in run.builds.items()}
     slowest = sorted(builds.items(), key=lambda item: -item[1][0])[:15]
     print("\nSlowest models to build and profile:")

@@ -5,7 +5,11 @@ and the counting conventions as values.
 (the graph and every variable's shape, no initial value drawn: all the complexity engine and
 the structure checks read) and returns it with its profile; the same name is never built
 twice in a process, so papers that share a model (ResNet-50 appears in six) and the test
-suite share one build.
+suite share one build. Processes regenerating the papers of one run in parallel share the
+profiles they compute through a directory that lives as long as the run
+(:func:`share_profiles`): a profile another worker of the same run computed from its real
+Keras model is read instead of built again (the model itself is built only where a table
+reads its graph). Nothing outlives the run.
 
 A :class:`Metric` is a counting convention: the text a cell prints as its convention and the
 function that computes the figure from a measured model, so that the two cannot diverge.
@@ -17,6 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import os
+import pathlib
+import pickle
 import time
 from collections.abc import Callable
 
@@ -27,10 +35,27 @@ from keras_cnns.complexity import ModelProfile
 from keras_cnns.uninitialised import uninitialised
 
 __all__ = ["ALL_PARAMS", "MACS", "Measured", "Metric", "TRAINABLE", "WEIGHTS",
-           "WEIGHTS_AND_BIASES", "cache_info", "measure"]
+           "WEIGHTS_AND_BIASES", "cache_info", "measure", "share_profiles"]
 
 #: (name, overrides) -> (seconds to build and profile, layers), for every model measured.
 BUILDS: dict[tuple, tuple[float, int]] = {}
+#: (name, overrides) of the profiles read from the run's shared directory.
+SHARED_READS: set[tuple] = set()
+#: The directory where the workers of one run share profiles (None: no sharing).
+_SHARED: pathlib.Path | None = None
+
+
+def share_profiles(directory) -> None:
+    """Share profiles with the other processes of this run through ``directory`` (a
+    temporary directory the run creates and removes; ``None`` stops sharing)."""
+    global _SHARED
+    _SHARED = None if directory is None else pathlib.Path(directory)
+
+
+def _shared_path(key: tuple) -> pathlib.Path | None:
+    if _SHARED is None:
+        return None
+    return _SHARED / (hashlib.sha256(repr(key).encode()).hexdigest()[:32] + ".pickle")
 
 
 #: How many built models a process keeps (least recently used first out); profiles are kept
@@ -71,14 +96,24 @@ def _model(name: str, overrides: tuple) -> keras.Model:
 
 @functools.cache
 def _measure(name: str, overrides: tuple) -> Measured:
+    key = (name, overrides)
+    shared = _shared_path(key)
+    if shared is not None and shared.is_file():  # computed by another worker of this run
+        SHARED_READS.add(key)
+        canonical, call, profile = pickle.loads(shared.read_bytes())
+        return Measured(canonical, call, profile, key)
     start = time.perf_counter()
     info = keras_cnns.model_info(name)
     kwargs = {**info.kwargs, **dict(overrides)}
     model = _model(name, overrides)
     call = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
     measured = Measured(info.name, f"{info.builder_name}({call})", keras_cnns.profile(model),
-                        (name, overrides))
-    BUILDS[(name, overrides)] = (time.perf_counter() - start, len(measured.profile.layers))
+                        key)
+    BUILDS[key] = (time.perf_counter() - start, len(measured.profile.layers))
+    if shared is not None:  # written whole, then renamed: a reader never sees half a file
+        partial = shared.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps((measured.name, measured.call, measured.profile)))
+        os.replace(partial, shared)
     return measured
 
 

@@ -5,9 +5,11 @@
 in this process when ``jobs`` is 1, else in ``jobs`` worker processes (started with
 ``spawn``: TensorFlow is not fork-safe), each taking the next paper when it finishes one
 and keeping its :func:`~reproductions.measure.measure` cache across the papers it runs, so
-a model shared by papers one worker runs is built once there. Every figure is still
-computed from the real Keras model in the process that writes it: nothing is cached across
-processes or runs.
+a model shared by papers one worker runs is built once there. The workers of a run share
+the profiles they compute (:func:`reproductions.measure.share_profiles`) through a temporary
+directory removed when the run ends: a model one worker has profiled is not built again by
+another unless a table reads its graph. Every figure comes from a real Keras model built in
+this run; nothing is kept across runs.
 
 Measured on the 2-core CI machine (``python -m reproductions.bench_repro``): every table of
 every paper took 102 s in one process, nearly all of it building the models' graphs (Keras'
@@ -22,6 +24,7 @@ import dataclasses
 import multiprocessing
 import os
 import pathlib
+import tempfile
 import time
 
 
@@ -37,6 +40,8 @@ class PaperRun:
     #: (name, overrides) -> (seconds, leaf layers) of the models built and profiled for this
     #: paper (not those its process had already built for an earlier one)
     builds: dict
+    #: profiles this paper read from another worker of the run instead of building them
+    shared: int = 0
 
     @property
     def models(self) -> int:
@@ -56,7 +61,7 @@ def run_paper(key: str, results: pathlib.Path) -> PaperRun:
     (``results/<key>.md`` and ``.json``, and any plot the paper defines)."""
     from reproductions import load, measure, report
 
-    before = dict(measure.BUILDS)
+    before, read_before = dict(measure.BUILDS), set(measure.SHARED_READS)
     start = time.perf_counter()
     module = load(key)
     tables = module.tables()
@@ -65,7 +70,8 @@ def run_paper(key: str, results: pathlib.Path) -> PaperRun:
     artifacts = [str(path) for path in getattr(module, "artifacts", lambda _: [])(results)]
     seconds = time.perf_counter() - start
     builds = {k: v for k, v in measure.BUILDS.items() if k not in before}
-    return PaperRun(key, text, dict(report.status_counts(tables)), artifacts, seconds, builds)
+    return PaperRun(key, text, dict(report.status_counts(tables)), artifacts, seconds, builds,
+                    len(measure.SHARED_READS - read_before))
 
 
 def default_jobs(papers: int) -> int:
@@ -87,11 +93,20 @@ def regenerate(keys: list[str], results: pathlib.Path, jobs: int = 1, on_done=No
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # inherited by the spawned workers
     context = multiprocessing.get_context("spawn")
     done = {}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(run_paper, key, results): key for key in keys}
-        for future in concurrent.futures.as_completed(futures):
-            run = future.result()
-            done[run.key] = run
-            if on_done:
-                on_done(run)
+    with tempfile.TemporaryDirectory(prefix="keras-cnns-profiles-") as shared:
+        with concurrent.futures.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=_share,
+                initargs=(shared,)) as pool:
+            futures = {pool.submit(run_paper, key, results): key for key in keys}
+            for future in concurrent.futures.as_completed(futures):
+                run = future.result()
+                done[run.key] = run
+                if on_done:
+                    on_done(run)
     return [done[key] for key in keys]
+
+
+def _share(directory: str) -> None:
+    """Worker initialiser: share profiles through the run's ``directory``."""
+    from reproductions import measure
+    measure.share_profiles(directory)

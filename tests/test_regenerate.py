@@ -36,3 +36,24 @@ def test_default_jobs_is_one_per_core_and_never_more_than_the_papers(monkeypatch
     assert regenerate.default_jobs(1) == 1
     monkeypatch.setattr(regenerate.os, "cpu_count", lambda: None)
     assert regenerate.default_jobs(5) == 1
+
+
+def test_a_profile_computed_by_one_worker_is_read_by_another(tmp_path):
+    """Workers of one run share profiles through the run's directory: the first computes it
+    from the real model and writes it; another reads the same figures without building."""
+    from reproductions import measure
+
+    key = ("tiny-cnn", (("classes", 7),))
+    measure.share_profiles(tmp_path)
+    try:
+        built = measure.measure("tiny-cnn", classes=7)
+        assert key in measure.BUILDS and len(list(tmp_path.glob("*.pickle"))) == 1
+        assert not list(tmp_path.glob("*.partial"))
+        reads = set(measure.SHARED_READS)
+        other = measure._measure.__wrapped__(*key)  # a process that has not measured it
+        assert measure.SHARED_READS - reads == {key}
+        assert (other.name, other.call, other.profile) == (built.name, built.call, built.profile)
+        assert other.profile.params == other.model.count_params() > 0  # the graph on demand
+    finally:
+        measure.share_profiles(None)
+    assert measure._shared_path(key) is None
