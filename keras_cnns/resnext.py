@@ -24,6 +24,12 @@ Departures, named: convolutions have no bias (each is followed by batch norm). D
 ``attention`` (e.g. ``"se"``) is applied to each block's branch before the addition, as
 SE-ResNeXt does.
 
+Padding of the strided layers (``padding``): the authors' code (``facebookresearch/ResNeXt``,
+Torch, built on ``fb.resnet.torch``) pads the 3x3/2 max-pool and every strided 3x3 one pixel
+on each side (``padding="symmetric"``, as torchvision's ``resnext50_32x4d`` does too); the
+default ``"same"`` is TensorFlow's (nothing before, one pixel after on an even size), the
+ResNet default of this suite. Counts are the same; outputs, and released weights, differ.
+
 :func:`ResNeXtCIFAR` is the CIFAR template of Sec. 5.3 (ResNeXt-29: a 3x3 stem of 64, three
 stages of 3 bottlenecks with outputs 256/512/1024, bottleneck width C*d doubling per stage).
 """
@@ -36,11 +42,13 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, fail
-from keras_cnns.blocks import (bottleneck_block, conv_norm_act, get_attention, residual_merge,
-                               run_stages, shortcut)
+import functools
+
+from keras_cnns.blocks import (STRIDE_PADDINGS, bottleneck_block, conv_norm_act, get_attention,
+                               residual_merge, run_stages, shortcut, strided_3x3)
 from keras_cnns.blocks.conv import batch_norm
 from keras_cnns.contract import Head, variant
-from keras_cnns.resnet import EXPANSION, imagenet_resnet, stage_specs
+from keras_cnns.resnet import EXPANSION, imagenet_resnet, resnet_stem, stage_specs
 from keras_cnns.resnet_cifar import cifar_stages
 
 PAPER = ("Xie, Girshick, Dollár, Tu & He, Aggregated Residual Transformations for Deep Neural "
@@ -63,13 +71,18 @@ def check_grouping(width: int, cardinality: int) -> None:
 
 
 def resnext_block(x, filters: int, strides: int = 1, *, name: str, cardinality: int = 32,
-                  width: int = 128, form: str = "c", stride_at: str = "3x3", attention=None):
-    """One aggregated residual block (Fig. 3), ``width`` = C*d channels, output 4*filters."""
+                  width: int = 128, form: str = "c", stride_at: str = "3x3", attention=None,
+                  stride_padding: str = "same"):
+    """One aggregated residual block (Fig. 3), ``width`` = C*d channels, output 4*filters;
+    a strided 3x3 pads as ``stride_padding`` says (``"same"`` or ``"symmetric"``)."""
     check_grouping(width, cardinality)
     check_choice("form", form, FORMS, "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
     if form == "c":
         return bottleneck_block(x, filters, strides, name=name, stride_at=stride_at,
-                                groups=cardinality, width=width, attention=attention)
+                                groups=cardinality, width=width, attention=attention,
+                                stride_padding=stride_padding)
+    check_choice("stride_padding", stride_padding, STRIDE_PADDINGS,
+                 "`stride_padding` must be 'same' or 'symmetric'.")
     out = EXPANSION * filters
     d = width // cardinality
     skip = shortcut(x, out, strides, name=name)
@@ -77,7 +90,8 @@ def resnext_block(x, filters: int, strides: int = 1, *, name: str, cardinality: 
     for index in range(1, cardinality + 1):
         path = f"{name}_path{index}"
         y = conv_norm_act(x, d, 1, name=f"{path}_1", strides=strides if stride_at == "1x1" else 1)
-        y = conv_norm_act(y, d, 3, name=f"{path}_2", strides=strides if stride_at == "3x3" else 1)
+        y = strided_3x3(y, d, strides if stride_at == "3x3" else 1, name=f"{path}_2",
+                        preset="keras", stride_padding=stride_padding)
         if form == "a":
             y = keras.layers.Conv2D(out, 1, use_bias=False, name=f"{path}_3_conv")(y)
         paths.append(y)
@@ -101,22 +115,28 @@ def template_block(x, filters: int, strides: int = 1, *, name: str, cardinality:
                          width=cardinality * d * filters // BASE, **kwargs)
 
 
-def check_template(depth, cardinality, width, form, depths=DEPTHS, family="ResNeXt") -> None:
-    """Arguments of a ResNeXt template: depth, C, d and the block form."""
+def check_template(depth, cardinality, width, form, depths=DEPTHS, family="ResNeXt",
+                   padding="same") -> None:
+    """Arguments of a ResNeXt template: depth, C, d, the block form and the padding."""
     if depths is not None:
         check_choice("depth", depth, depths,
                      f"{family} depth must be one of {', '.join(map(str, depths))}.")
     check_int("cardinality", cardinality)
     check_int("width", width)
     check_choice("form", form, FORMS, "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
+    check_choice("padding", padding, STRIDE_PADDINGS,
+                 f"{family} padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel "
+                 "on each side of the strided 3x3 pool and convolutions).")
 
 
 def resnext_network(head: Head, depth: int, cardinality: int, width: int, form: str,
-                    model_name: str, attention=None) -> keras.Model:
-    """The ImageNet ResNeXt template (Table 1) on :func:`keras_cnns.resnet.imagenet_resnet`."""
+                    model_name: str, attention=None, padding: str = "same") -> keras.Model:
+    """The ImageNet ResNeXt template (Table 1) on :func:`keras_cnns.resnet.imagenet_resnet`;
+    ``padding`` pads the max-pool and the strided 3x3s (``"same"`` or ``"symmetric"``)."""
     return imagenet_resnet(head, stage_specs(DEPTHS[depth]), template_block, model_name,
+                           stem=functools.partial(resnet_stem, pool_padding=padding),
                            cardinality=cardinality, d=width, form=form, stride_at="3x3",
-                           attention=attention)
+                           attention=attention, stride_padding=padding)
 
 
 _SETTING = "{cardinality}x{width}d"
@@ -130,7 +150,8 @@ _SETTING = "{cardinality}x{width}d"
             "resnext-101-4x24d", "resnext-101-8x14d", "resnext-50-1x64d", "resnext-101-1x64d",
             "resnext-101-1x100d", "resnext-200-1x64d"],
     smallest="resnext-50-2x4d")
-def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = "c", *,
+def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = "c",
+            padding: str = "same", *,
             include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
             pooling=None, classes: int = 1000, classifier_activation="softmax",
             name: str | None = None) -> keras.Model:
@@ -141,15 +162,18 @@ def ResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, form: str = 
         cardinality: C, the number of paths (groups of the 3x3 convolution).
         width: d, the bottleneck width of one path in conv2 (doubled per stage).
         form: ``"a"``, ``"b"`` or ``"c"`` (default): the equivalent blocks of Fig. 3.
+        padding: how the 3x3/2 max-pool and the strided 3x3 convolutions pad: ``"same"``
+            (default, TensorFlow's) or ``"symmetric"`` (one pixel on each side: the authors'
+            Torch code, fb.resnet.torch, and torchvision). No count changes.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; default input
             (224, 224, 3).
     """
-    check_template(depth, cardinality, width, form)
+    check_template(depth, cardinality, width, form, padding=padding)
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     return resnext_network(head, depth, cardinality, width, form,
-                           f"resnext{depth}_{cardinality}x{width}d")
+                           f"resnext{depth}_{cardinality}x{width}d", padding=padding)
 
 
 ResNeXt50 = variant(ResNeXt, "ResNeXt50", "ResNeXt-50 of Table 1 (32x4d by default).", depth=50)

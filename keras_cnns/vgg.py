@@ -5,6 +5,12 @@ Table 1 of the paper, written in its own notation: ``conv<receptive field>-<chan
 All convolutions have stride 1 and "same" padding (1 pixel for 3x3) and are followed by
 ReLU; the head is FC-4096, FC-4096, FC-1000, soft-max, with dropout 0.5 after the first two
 fully-connected layers (Sec. 3.1). Biases are used everywhere, as in the paper.
+
+Later variant, named: ``batch_norm=True`` (registered ``vgg-{config}-bn``) puts batch
+normalisation (Ioffe & Szegedy 2015, arXiv:1502.03167) after every convolution, before its
+ReLU, as torchvision's ``vgg11_bn`` .. ``vgg19_bn`` do (the convolutions keep their biases; BN
+epsilon 1e-5 and momentum 0.1 in Torch's convention, PyTorch's defaults). Simonyan &
+Zisserman had no batch norm: the variant is not the paper's and no table of it is checked.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_choice, check_rate
+from keras_cnns.arguments import check_bool, check_choice, check_rate
 from keras_cnns.contract import Head, global_pooling, variant
 from keras_cnns.layers import LocalResponseNormalization
 
@@ -41,6 +47,9 @@ CONFIGS: dict[str, tuple[tuple[str, ...], ...]] = {
 
 #: The usual depth names of the four configurations keras.applications and torchvision build.
 DEPTHS = {"A": 11, "B": 13, "D": 16, "E": 19}
+#: Batch norm of the ``batch_norm=True`` variant: PyTorch's ``BatchNorm2d`` defaults
+#: (epsilon 1e-5, momentum 0.1, i.e. Keras' 0.9), as torchvision's ``vgg*_bn``.
+BN_EPSILON, BN_MOMENTUM = 1e-5, 0.9
 
 
 def _parse_conv(spec: str) -> tuple[int, int]:
@@ -51,11 +60,14 @@ def _parse_conv(spec: str) -> tuple[int, int]:
 @registry.register(
     "vgg", paper=PAPER, reproduction="vgg", input_shape=(224, 224, 3), classes=1000, min_size=32,
     names=[registry.name("vgg-{config}", patterns={"config": r"a-lrn|[a-e]"},
-                         convert={"config": str.upper})],
+                         convert={"config": str.upper}),
+           registry.name("vgg-{config}-bn", patterns={"config": r"[a-e]"},
+                         convert={"config": str.upper}, batch_norm=True)],
     models=["vgg-a", "vgg-a-lrn", "vgg-b", "vgg-c", "vgg-d", "vgg-e"],
     aliases={alias: f"vgg-{config.lower()}" for config, depth in DEPTHS.items()
              for alias in (f"vgg-{depth}", f"vgg{depth}")})
-def VGG(config: str = "D", dropout: float = 0.5, *, include_top: bool = True, weights=None,
+def VGG(config: str = "D", dropout: float = 0.5, batch_norm: bool = False, *,
+        include_top: bool = True, weights=None,
         input_tensor=None, input_shape=None, pooling=None, classes: int = 1000,
         classifier_activation="softmax", name: str | None = None) -> keras.Model:
     """Build VGG configuration ``config`` (one of A, A-LRN, B, C, D, E) of Table 1.
@@ -63,6 +75,9 @@ def VGG(config: str = "D", dropout: float = 0.5, *, include_top: bool = True, we
     Args:
         config: column of Table 1. D is VGG-16 and E is VGG-19.
         dropout: dropout rate after the FC-4096 layers, in [0, 1) (0.5 in the paper).
+        batch_norm: ``False`` (the paper) or ``True``: the later variant with batch norm
+            after every convolution, before its ReLU (``block<s>_bn<i>``; torchvision's
+            ``vgg*_bn``).
         include_top: add the three fully-connected layers; they need 224x224 inputs.
         weights: ``None`` or the path of a ``.weights.h5`` file.
         input_tensor, input_shape: as in ``keras.applications``; default (224, 224, 3).
@@ -75,6 +90,7 @@ def VGG(config: str = "D", dropout: float = 0.5, *, include_top: bool = True, we
     check_choice("config", config, CONFIGS,
                  "VGG config must be one of Table 1's columns A, A-LRN, B, C, D, E.")
     check_rate("dropout", dropout)
+    check_bool("batch_norm", batch_norm)
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     inputs, x = head.inputs((224, 224, 3), min_size=32, fixed_size=224,
@@ -87,8 +103,14 @@ def VGG(config: str = "D", dropout: float = 0.5, *, include_top: bool = True, we
                 continue
             conv_index += 1
             kernel, filters = _parse_conv(spec)
-            x = keras.layers.Conv2D(filters, kernel, padding="same", activation="relu",
+            x = keras.layers.Conv2D(filters, kernel, padding="same",
+                                    activation=None if batch_norm else "relu",
                                     name=f"block{stage}_conv{conv_index}")(x)
+            if batch_norm:
+                x = keras.layers.BatchNormalization(
+                    epsilon=BN_EPSILON, momentum=BN_MOMENTUM,
+                    name=f"block{stage}_bn{conv_index}")(x)
+                x = keras.layers.Activation("relu", name=f"block{stage}_relu{conv_index}")(x)
         x = keras.layers.MaxPooling2D(2, strides=2, name=f"block{stage}_pool")(x)
     if include_top:
         x = keras.layers.Flatten(name="flatten")(x)
@@ -99,7 +121,8 @@ def VGG(config: str = "D", dropout: float = 0.5, *, include_top: bool = True, we
         x = head.predictions(x)
     else:
         x = global_pooling(x, pooling)
-    return head.model(inputs, x, f"vgg_{config.lower().replace('-', '_')}")
+    return head.model(inputs, x, f"vgg_{config.lower().replace('-', '_')}"
+                      + ("_bn" if batch_norm else ""))
 
 
 VGG11 = variant(VGG, "VGG11", "VGG configuration A (11 weight layers).", config="A")

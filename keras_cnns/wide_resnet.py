@@ -18,6 +18,12 @@ whose inner 1x1 and 3x3 convolutions have ``k`` times the widths (128, 256, 512,
 k = 2) while the outer widths stay 256, 512, 1024, 2048; the stride sits on the 3x3
 convolution (``fb.resnet.torch``); shortcuts are option B (1x1 projection with BN where the
 shape changes); convs have no biases; BN follows every conv; ReLU after the addition.
+
+Padding of the strided layers (``WideResNetImageNet(padding=...)``): the authors' Torch model
+(``fb.resnet.torch``'s ``SpatialMaxPooling(3,3,2,2,1,1)`` and strided 3x3 convolutions with
+``1,1`` padding) pads one pixel on each side, ``padding="symmetric"``, as torchvision's
+``wide_resnet50_2`` also does; the default ``"same"`` is TensorFlow's (nothing before, one
+pixel after on an even size). Counts are the same; outputs, and released weights, differ.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import keras
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, check_rate
 from keras_cnns.contract import Head
-from keras_cnns.blocks import StageSpec, bottleneck_block
+from keras_cnns.blocks import STRIDE_PADDINGS, StageSpec, bottleneck_block, conv_norm_act
 from keras_cnns.preact_resnet import BASE_FILTERS, PRESET, basic_unit, preact_network, torch_stem
 from keras_cnns.resnet import DEPTHS as RESNET_DEPTHS
 from keras_cnns.resnet import STAGE_WIDTHS, imagenet_resnet
@@ -67,6 +73,16 @@ def WideResNet(depth: int = 28, k: int = 10, dropout: float = 0.0, *, include_to
     return preact_network(head, stages, basic_unit, f"wrn_{depth}_{k}", "WRN", dropout=dropout)
 
 
+def symmetric_torch_stem(x):
+    """``torch_stem`` with the 3x3/2 max-pool padded one pixel on each side (``pool1_pad``),
+    as ``fb.resnet.torch``'s ``SpatialMaxPooling(3,3,2,2,1,1)``; after a ReLU, the zeros
+    never win a maximum."""
+    x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(x)
+    x = conv_norm_act(x, 64, 7, name="conv1", strides=2, padding="valid", preset=PRESET)
+    x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
+    return keras.layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+
+
 #: The bottleneck depths of He et al. 2016's Table 1 that can be widened.
 BOTTLENECK_DEPTHS = tuple(d for d, (_, bottleneck) in RESNET_DEPTHS.items() if bottleneck)
 #: Widening factors whose inner widths ``k * 64`` are whole (0.25 gives the smallest member).
@@ -80,7 +96,7 @@ IMAGENET_K = (0.25, 0.5, 1, 1.5, 2, 3, 4)
                          where=lambda a: a["depth"] in BOTTLENECK_DEPTHS)],
     models=["wrn-50-2-bottleneck"], aliases={"wrn-50-2": "wrn-50-2-bottleneck"},
     smallest="wrn-50-0.25-bottleneck")
-def WideResNetImageNet(depth: int = 50, k=2, *, include_top: bool = True, weights=None,
+def WideResNetImageNet(depth: int = 50, k=2, padding: str = "same", *, include_top: bool = True, weights=None,
                        input_tensor=None, input_shape=None, pooling=None, classes: int = 1000,
                        classifier_activation="softmax", name: str | None = None) -> keras.Model:
     """WRN-``depth``-``k``-bottleneck for ImageNet (Sec. "ImageNet and COCO experiments",
@@ -90,6 +106,9 @@ def WideResNetImageNet(depth: int = 50, k=2, *, include_top: bool = True, weight
         depth: 50, 101 or 152 (He et al. 2016, Table 1's bottleneck nets).
         k: widening factor of the inner 1x1 and 3x3 convolutions, one of 0.25, 0.5, 1, 1.5,
             2, 3, 4 (2 in the paper; 1 is ResNet-``depth`` with the stride on the 3x3).
+        padding: how the 3x3/2 max-pool and the strided 3x3 convolutions pad: ``"same"``
+            (default, TensorFlow's) or ``"symmetric"`` (one pixel on each side: the authors'
+            Torch model and torchvision's ``wide_resnet50_2``). No count changes.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; default input (224, 224,
             3); any size of at least 32x32 works (global average pooling).
@@ -98,6 +117,9 @@ def WideResNetImageNet(depth: int = 50, k=2, *, include_top: bool = True, weight
                 lambda d: d in BOTTLENECK_DEPTHS)
     check_choice("k", k, IMAGENET_K,
                  "WRN (ImageNet) widening factor k must be one of 0.25, 0.5, 1, 1.5, 2, 3, 4.")
+    check_choice("padding", padding, STRIDE_PADDINGS,
+                 "WRN (ImageNet) padding must be 'same' (TensorFlow's) or 'symmetric' (one "
+                 "pixel on each side of the strided 3x3 pool and convolutions).")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     counts, _ = RESNET_DEPTHS[depth]
@@ -105,5 +127,6 @@ def WideResNetImageNet(depth: int = 50, k=2, *, include_top: bool = True, weight
                              options={"width": int(k * width)})
                    for index, (n, width) in enumerate(zip(counts, STAGE_WIDTHS), start=2))
     return imagenet_resnet(head, stages, bottleneck_block, f"wrn_{depth}_{k:g}_bottleneck",
-                           stem=torch_stem, stride_at="3x3", shortcut_option="B",
-                           preset=PRESET)
+                           stem=torch_stem if padding == "same" else symmetric_torch_stem,
+                           stride_at="3x3", shortcut_option="B", preset=PRESET,
+                           stride_padding=padding)

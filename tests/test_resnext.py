@@ -143,3 +143,30 @@ def test_squeeze_excite_on_any_tensor():
 def test_bad_arguments(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+@pytest.mark.parametrize("build", [
+    lambda padding: keras_cnns.ResNeXt(50, 2, 4, padding=padding, form="c"),
+    lambda padding: keras_cnns.ResNeXt(50, 2, 4, padding=padding, form="b"),
+    lambda padding: keras_cnns.create_model("wrn-50-0.25-bottleneck", padding=padding),
+], ids=["resnext-c", "resnext-b", "wrn-bottleneck"])
+def test_symmetric_padding_pads_the_pool_and_strided_3x3s(build):
+    # padding="symmetric" (the authors' Torch code, torchvision): explicit one-pixel pads
+    # before the max-pool and each strided 3x3, valid convolutions; counts and shapes equal
+    from keras_cnns.uninitialised import uninitialised
+    with uninitialised():
+        same, symmetric = build("same"), build("symmetric")
+    pads = sorted(layer.name for layer in symmetric.layers if layer.name.endswith("_pad")
+                  and layer.name != "conv1_pad")
+    assert "pool1_pad" in pads and len(pads) > 1
+    assert all(name == "pool1_pad" or "block1_" in name for name in pads)  # stride 2 only
+    assert not any(layer.name in pads for layer in same.layers)
+    assert symmetric.count_params() == same.count_params()
+    assert symmetric.output.shape == same.output.shape
+
+
+def test_bad_padding_states_the_rule():
+    with pytest.raises(ValueError, match="'same'.*'symmetric'.*Received: padding='valid'"):
+        keras_cnns.ResNeXt(50, 2, 4, padding="valid")
+    with pytest.raises(ValueError, match="'same'.*'symmetric'.*Received: padding=1"):
+        keras_cnns.create_model("wrn-50-0.25-bottleneck", padding=1)

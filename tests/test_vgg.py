@@ -69,3 +69,21 @@ def test_bad_arguments_state_the_rule(kwargs, message):
 def test_lrn_rejects_even_size():
     with pytest.raises(ValueError, match="odd integer. Received: size=4"):
         LocalResponseNormalization(size=4)
+
+
+def test_batch_norm_variant_follows_each_conv_before_its_relu():
+    # the later variant of torchvision's vgg*_bn (not the paper's): conv (with bias), BN, ReLU
+    from keras_cnns.uninitialised import uninitialised
+    with uninitialised():
+        plain, bn = keras_cnns.create_model("vgg-a"), keras_cnns.create_model("vgg-a-bn")
+    assert bn.name == "vgg_a_bn"
+    names = [layer.name for layer in bn.layers]
+    assert names[names.index("block1_conv1") + 1:][:2] == ["block1_bn1", "block1_relu1"]
+    conv = bn.get_layer("block3_conv2")
+    assert conv.use_bias and conv.activation.__name__ == "linear"
+    assert bn.get_layer("block3_bn2").epsilon == 1e-5
+    bns = [layer for layer in bn.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(bns) == 8  # one per convolution of configuration A
+    assert bn.count_params() - plain.count_params() == sum(4 * b.gamma.shape[0] for b in bns)
+    with pytest.raises(ValueError, match="True or False. Received: batch_norm=1"):
+        keras_cnns.VGG(batch_norm=1)

@@ -1,0 +1,359 @@
+"""PyTorch checkpoints (torchvision, timm) into this suite's Keras builders.
+
+Optional: needs the extra ``pip install keras-cnns[torch]`` (torch, torchvision, timm) only
+to read a checkpoint file; a state dict of NumPy arrays needs nothing. Torch is imported
+lazily, so ``import keras_cnns`` never needs it.
+
+:data:`TWINS` maps a torchvision or timm model name to the registry name of our builder and
+the builder arguments that make ours the same function (the same layers, strides, padding
+and order of operations), so that ``from_torch("torchvision/resnet50", state_dict)`` gives a
+Keras model whose logits equal torch's in eval mode (up to float32 summation order):
+
+* torchvision ResNet-18/34 (He et al. 2016, arXiv:1512.03385): projection shortcuts where the
+  shape changes (option B: ``resnet-18-b``), and PyTorch's padding: one pixel on each side
+  of the 3x3/2 max-pool and the strided 3x3 convolutions (``padding="symmetric"``; TensorFlow's
+  ``"same"`` pads nothing before and one pixel after on an even size, which shifts the
+  sampling grid by one pixel);
+* torchvision ResNet-50/101/152: the stride on the 3x3 ("v1.5", ``stride_at="3x3"``) and the
+  symmetric padding;
+* torchvision ResNeXt-50 32x4d, ResNeXt-101 32x8d and 64x4d (Xie et al. 2017,
+  arXiv:1611.05431): the ResNeXt template, form (c), symmetric padding;
+* torchvision Wide ResNet-50-2 / 101-2 (Zagoruyko & Komodakis 2016, arXiv:1605.07146):
+  ``wrn-50-2-bottleneck`` with symmetric padding;
+* torchvision VGG-11/13/16/19 and their ``_bn`` variants (Simonyan & Zisserman 2015,
+  arXiv:1409.1556; ``vgg-d-bn`` is the later batch-norm variant, see :mod:`keras_cnns.vgg`):
+  configurations A, B, D, E; torchvision's adaptive 7x7 average pool is the identity at the
+  224x224 input the fully-connected head needs;
+* timm ``legacy_seresnet50/101/152`` (the Caffe SE-ResNets of Hu et al. 2018,
+  arXiv:1709.01507, ported by Cadene's ``pretrainedmodels``): the stride on the first 1x1,
+  SE fcs as 1x1 convolutions with biases, and a 3x3/2 max-pool with ``ceil_mode=True`` and no
+  padding, which equals TensorFlow's ``"same"`` on an even size (the 112x112 of a 224 input):
+  ``se-resnet-50`` as it is (an odd stem output would differ by a row and a column).
+
+Not twins, named (no entry): torchvision's AlexNet is the single-GPU "one weird trick" net
+(Krizhevsky 2014, arXiv:1404.5997: 64-192-384-256-256 channels, no LRN, an adaptive 6x6
+average pool), not the two-tower net of Krizhevsky et al. 2012 that :mod:`keras_cnns.alexnet`
+builds; torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions
+where the paper's 5x5 branch has 5x5, and ``ceil_mode`` pools (its own comment names the 3x3
+as a known bug kept for its weights), so it is not :mod:`keras_cnns.googlenet`, which stays
+the paper's; timm's ``seresnet50``, ``ecaresnet50d``, ``skresnet18`` and ``resnest50d`` put
+the stride on the 3x3 and/or use ResNet-D stems and average-pool shortcuts, which our SE, ECA,
+SK and ResNeSt builders do not offer as arguments: not mapped.
+
+Mapping: convolution kernels OIHW -> HWIO (grouped kernels keep their (kh, kw, in/groups,
+out) layout; depthwise (C*m, 1, kh, kw) -> (kh, kw, C, m)); linear weights transposed (the
+first fully-connected layer after a flatten also has its inputs reordered from torch's
+C, H, W to Keras' H, W, C); batch norm weight, bias, running_mean, running_var -> gamma,
+beta, moving_mean, moving_variance; ``num_batches_tracked`` ignored. A shape or kind that
+does not fit, a torch tensor without a layer or a layer without a tensor raises
+``ValueError`` naming both sides.
+
+Batch norm epsilon: PyTorch's is 1e-5; some presets here use another (``"keras"``:
+1.001e-5, keras.applications'). Inference computes ``(x - mean) / sqrt(var + eps)``, so the
+loader stores ``moving_variance = running_var + 1e-5 - eps_ours``: exactly torch's function
+(in real arithmetic; float32 rounds the sum once), whatever the two epsilons.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+import keras
+import numpy as np
+
+from keras_cnns.arguments import check_choice, fail
+
+__all__ = ["TORCH_BN_EPSILON", "TWINS", "TorchTwin", "from_torch", "load_torch_state_dict",
+           "twin_model"]
+
+#: ``torch.nn.BatchNorm2d``'s default epsilon (every mapped net uses it).
+TORCH_BN_EPSILON = 1e-5
+EXTRA = "pip install keras-cnns[torch]"
+
+
+@dataclasses.dataclass(frozen=True)
+class TorchTwin:
+    """A torch model and the registry model (with ``arguments``) that computes the same."""
+
+    source: str  # "torchvision/resnet50"
+    model: str  # our registry name
+    arguments: Mapping = dataclasses.field(default_factory=dict)
+    scheme: str = "resnet"  # how the state dict's keys name the layers
+
+
+def _twins() -> dict[str, TorchTwin]:
+    sym = {"padding": "symmetric"}
+    twins = [TorchTwin("torchvision/resnet18", "resnet-18-b", sym),
+             TorchTwin("torchvision/resnet34", "resnet-34-b", sym)]
+    twins += [TorchTwin(f"torchvision/resnet{d}", f"resnet-{d}-v1.5", sym) for d in (50, 101, 152)]
+    twins += [TorchTwin(f"torchvision/resnext{d}_{s}", f"resnext-{d}-{s}", sym)
+              for d, s in ((50, "32x4d"), (101, "32x8d"), (101, "64x4d"))]
+    twins += [TorchTwin(f"torchvision/wide_resnet{d}_2", f"wrn-{d}-2-bottleneck", sym)
+              for d in (50, 101)]
+    for config, depth in (("a", 11), ("b", 13), ("d", 16), ("e", 19)):
+        twins.append(TorchTwin(f"torchvision/vgg{depth}", f"vgg-{config}", {}, "vgg"))
+        twins.append(TorchTwin(f"torchvision/vgg{depth}_bn", f"vgg-{config}-bn", {}, "vgg"))
+    twins += [TorchTwin(f"timm/legacy_seresnet{d}", f"se-resnet-{d}", {}, "legacy-senet")
+              for d in (50, 101, 152)]
+    return {twin.source: twin for twin in twins}
+
+
+#: torchvision / timm model (``"<library>/<name>"``) -> its twin among our builders.
+TWINS: dict[str, TorchTwin] = _twins()
+
+
+def _twin(source) -> TorchTwin:
+    check_choice("source", source, TWINS,
+                 "`source` must name a mapped torch model, '<torchvision|timm>/<name>' (see "
+                 "keras_cnns.torch_weights.TWINS).")
+    return TWINS[source]
+
+
+def twin_model(source: str, **kwargs) -> keras.Model:
+    """Our builder for torch model ``source`` (a :data:`TWINS` key), with the arguments that
+    make it the same function; ``kwargs`` are head arguments (``classes``, ...)."""
+    from keras_cnns.registry import create_model
+    twin = _twin(source)
+    return create_model(twin.model, **{**twin.arguments, **kwargs})
+
+
+def from_torch(source: str, state_dict_or_path, **kwargs) -> keras.Model:
+    """:func:`twin_model` loaded with ``state_dict_or_path`` (:func:`load_torch_state_dict`)."""
+    model = twin_model(source, **kwargs)
+    load_torch_state_dict(model, state_dict_or_path, source=source)
+    return model
+
+
+def _import_torch():
+    try:
+        import torch
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("Reading a PyTorch checkpoint needs torch: install the extra with "
+                          f"`{EXTRA}`.") from error
+    return torch
+
+
+def _to_numpy(state_dict_or_path) -> dict[str, np.ndarray]:
+    if isinstance(state_dict_or_path, (str, bytes)) or hasattr(state_dict_or_path, "__fspath__"):
+        torch = _import_torch()
+        state = torch.load(state_dict_or_path, map_location="cpu", weights_only=True)
+    elif isinstance(state_dict_or_path, Mapping):
+        state = state_dict_or_path
+    else:
+        fail("`state_dict_or_path` must be a state dict (a mapping of names to tensors) or "
+             "the path of a torch checkpoint.", "state_dict_or_path", state_dict_or_path)
+    out = {}
+    for key, value in state.items():
+        if key.endswith("num_batches_tracked"):
+            continue
+        if hasattr(value, "detach"):
+            value = value.detach().cpu().numpy()
+        out[key] = np.asarray(value, dtype=np.float32)
+    return out
+
+
+def _layers(model: keras.Model) -> dict[str, keras.layers.Layer]:
+    """Every layer by name, nested stages included."""
+    found = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found.update(_layers(layer))
+        else:
+            found[layer.name] = layer
+    return found
+
+
+# --- key schemes: torch module path -> our layer name -------------------------------------
+
+_RESNET = [
+    (r"conv1", "conv1_conv"), (r"bn1", "conv1_bn"),
+    (r"layer(\d)\.(\d+)\.conv(\d)", "conv{L}_block{b}_{2}_conv"),
+    (r"layer(\d)\.(\d+)\.bn(\d)", "conv{L}_block{b}_{2}_bn"),
+    (r"layer(\d)\.(\d+)\.downsample\.0", "conv{L}_block{b}_0_conv"),
+    (r"layer(\d)\.(\d+)\.downsample\.1", "conv{L}_block{b}_0_bn"),
+    (r"fc", "predictions"),
+]
+_LEGACY_SENET = [
+    (r"layer0\.conv1", "conv1_conv"), (r"layer0\.bn1", "conv1_bn"),
+    (r"layer(\d)\.(\d+)\.conv(\d)", "conv{L}_block{b}_{2}_conv"),
+    (r"layer(\d)\.(\d+)\.bn(\d)", "conv{L}_block{b}_{2}_bn"),
+    (r"layer(\d)\.(\d+)\.downsample\.0", "conv{L}_block{b}_0_conv"),
+    (r"layer(\d)\.(\d+)\.downsample\.1", "conv{L}_block{b}_0_bn"),
+    (r"layer(\d)\.(\d+)\.se_module\.fc1", "conv{L}_block{b}_se_reduce"),
+    (r"layer(\d)\.(\d+)\.se_module\.fc2", "conv{L}_block{b}_se_expand"),
+    (r"last_linear", "predictions"),
+]
+_SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET}
+
+
+def _rule_target(module: str, rules) -> str | None:
+    for pattern, target in rules:
+        match = re.fullmatch(pattern, module)
+        if match:
+            groups = match.groups()
+            fields = {}
+            if groups:  # layer<L>.<b>: torch counts stages from 1 (conv2), blocks from 0
+                fields = {"L": int(groups[0]) + 1, "b": int(groups[1]) + 1}
+            return target.format(*groups, **fields)
+    return None
+
+
+def _vgg_targets(modules: list[str], layers: Mapping) -> dict[str, str]:
+    """torchvision VGG: ``features.<i>`` convs and batch norms in order onto ours
+    (``block<s>_conv<j>``, ``block<s>_bn<j>`` in model order), ``classifier.0/3/6`` onto
+    ``fc1``, ``fc2``, ``predictions``."""
+    ours_conv = [n for n, l in layers.items() if re.fullmatch(r"block\d+_conv\d+", n)]
+    ours_bn = [n for n, l in layers.items() if re.fullmatch(r"block\d+_bn\d+", n)]
+    features = sorted({int(m.split(".")[1]) for m in modules if m.startswith("features.")})
+    targets, convs, bns = {}, iter(ours_conv), iter(ours_bn)
+    for index in features:
+        module = f"features.{index}"
+        # a torch batch norm has running statistics, a convolution does not
+        is_bn = any(k.startswith(module + ".running_mean") for k in modules)
+        targets[module] = next(bns if is_bn else convs, f"<no {'bn' if is_bn else 'conv'} "
+                               f"layer left for {module}>")
+    targets.update({"classifier.0": "fc1", "classifier.3": "fc2", "classifier.6": "predictions"})
+    return targets
+
+
+# --- tensors -> weights ------------------------------------------------------------------
+
+def _conv_kernel(weight: np.ndarray, layer) -> np.ndarray:
+    if isinstance(layer, keras.layers.DepthwiseConv2D):
+        channels = layer.kernel.shape[2]
+        return weight.reshape(channels, -1, *weight.shape[2:]).transpose(2, 3, 0, 1)
+    return weight.transpose(2, 3, 1, 0)
+
+
+def _dense_kernel(weight: np.ndarray, layer, flatten_shape) -> np.ndarray:
+    if weight.ndim == 4:  # a 1x1 convolution used as an fc (SE modules)
+        weight = weight[:, :, 0, 0]
+    if flatten_shape is not None and weight.shape[1] != layer.kernel.shape[0]:
+        return weight  # let the shape check report it
+    if flatten_shape is not None:  # torch flattens C, H, W; Keras H, W, C
+        height, width, channels = flatten_shape
+        weight = weight.reshape(-1, channels, height, width).transpose(0, 2, 3, 1)
+        weight = weight.reshape(weight.shape[0], -1)
+    return weight.T
+
+
+def _assign(variable, value: np.ndarray, torch_key: str, layer) -> None:
+    if tuple(variable.shape) != tuple(value.shape):
+        raise ValueError(f"Torch tensor {torch_key!r} of shape {tuple(value.shape)} (converted) "
+                         f"does not fit {variable.path!r} of layer {layer.name!r}, shape "
+                         f"{tuple(variable.shape)}. Received: {torch_key}={tuple(value.shape)}")
+    variable.assign(value.astype(variable.dtype))
+
+
+def _flatten_shapes(model: keras.Model) -> dict[str, tuple]:
+    """Dense layers that follow a ``Flatten`` directly: the (H, W, C) shape it flattened."""
+    shapes = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            source = layer._inbound_nodes[0].parent_nodes if layer._inbound_nodes else []
+            for node in source:
+                if isinstance(node.operation, keras.layers.Flatten):
+                    shapes[layer.name] = tuple(node.operation.input.shape[1:])
+    return shapes
+
+
+def _load_layer(layer, tensors: dict[str, np.ndarray], module: str, flatten_shape) -> None:
+    def take(role):
+        key = f"{module}.{role}"
+        return key, tensors.get(key)
+
+    if isinstance(layer, keras.layers.BatchNormalization):
+        roles = {"weight": "gamma", "bias": "beta", "running_mean": "moving_mean",
+                 "running_var": "moving_variance"}
+        for role, attribute in roles.items():
+            key, value = take(role)
+            variable = getattr(layer, attribute, None)
+            if value is None:
+                raise ValueError(f"Torch module {module!r} has no {role!r} for Keras batch "
+                                 f"norm layer {layer.name!r}. Received: {module}")
+            if variable is None:  # a BN without gamma (scale=False) takes only unit gammas
+                if not np.allclose(value, 1.0):
+                    raise ValueError(f"Keras layer {layer.name!r} has no gamma (scale=False) "
+                                     f"but torch {key!r} is not all ones. Received: {key}=...")
+                continue
+            if role == "running_var":  # absorb the epsilon difference exactly
+                value = value + np.float32(TORCH_BN_EPSILON - layer.epsilon)
+            _assign(variable, value, key, layer)
+        return
+    key, weight = take("weight")
+    if weight is None:
+        raise ValueError(f"Torch module {module!r} has no weight for Keras layer "
+                         f"{layer.name!r}. Received: {module}")
+    if isinstance(layer, keras.layers.Dense):
+        _assign(layer.kernel, _dense_kernel(weight, layer, flatten_shape), key, layer)
+    elif isinstance(layer, keras.layers.Conv2D | keras.layers.DepthwiseConv2D):
+        if weight.ndim != 4:
+            raise ValueError(f"Torch tensor {key!r} of shape {weight.shape} is not a "
+                             f"convolution kernel, but Keras layer {layer.name!r} is a "
+                             f"{type(layer).__name__}. Received: {key}={weight.shape}")
+        _assign(layer.kernel, _conv_kernel(weight, layer), key, layer)
+    else:
+        raise ValueError(f"Keras layer {layer.name!r} ({type(layer).__name__}) cannot take "
+                         f"torch module {module!r}. Received: {module}")
+    bias_key, bias = take("bias")
+    has_bias = getattr(layer, "use_bias", False)
+    if (bias is None) == has_bias:
+        raise ValueError(f"Torch module {module!r} {'has' if bias is not None else 'lacks'} a "
+                         f"bias where Keras layer {layer.name!r} "
+                         f"{'has none' if bias is not None else 'has one'}. "
+                         f"Received: {bias_key}={None if bias is None else bias.shape}")
+    if bias is not None:
+        _assign(layer.bias, bias, bias_key, layer)
+
+
+_ROLES = ("weight", "bias", "running_mean", "running_var")
+#: Our layers the loader leaves alone when the model has no top (include_top=False).
+HEAD_LAYERS = ("fc1", "fc2", "predictions")
+
+
+def load_torch_state_dict(model: keras.Model, state_dict_or_path, *, source: str) -> keras.Model:
+    """Load a torchvision / timm state dict (or a checkpoint path) into ``model``, our twin of
+    ``source`` (a :data:`TWINS` key, e.g. ``"torchvision/resnet50"``); returns ``model``.
+
+    Every torch tensor must find its layer and every weighted layer of ours its tensors, in
+    kind and shape; torch's classifier is skipped when ``model`` has no top. Raises
+    ``ValueError`` naming the torch module and our layer of the first mismatch.
+    """
+    twin = _twin(source)
+    if not isinstance(model, keras.Model):
+        fail("`model` must be a keras.Model built by twin_model(source).", "model", model)
+    tensors = _to_numpy(state_dict_or_path)
+    layers = _layers(model)
+    modules = sorted({key.rsplit(".", 1)[0] for key in tensors},
+                     key=lambda m: [int(p) if p.isdigit() else p for p in m.split(".")])
+    if twin.scheme == "vgg":
+        vgg = _vgg_targets(list(tensors), layers)
+        targets = {m: vgg.get(m) for m in modules}
+    else:
+        targets = {m: _rule_target(m, _SCHEMES[twin.scheme]) for m in modules}
+    flatten = _flatten_shapes(model)
+    used = set()
+    for module in modules:
+        target = targets[module]
+        if target is None:
+            raise ValueError(f"Torch module {module!r} has no rule for a Keras layer of "
+                             f"{model.name!r} ({source}). Received: {module}")
+        if target not in layers:
+            if target in HEAD_LAYERS and "predictions" not in layers:
+                continue
+            raise ValueError(f"Torch module {module!r} maps to Keras layer {target!r}, which "
+                             f"{model.name!r} does not have. Received: {module}")
+        for key in tensors:
+            if key.rsplit(".", 1)[0] == module and key.rsplit(".", 1)[1] not in _ROLES:
+                raise ValueError(f"Torch tensor {key!r} is none of {', '.join(_ROLES)}, so "
+                                 f"Keras layer {target!r} cannot take it. Received: {key}")
+        _load_layer(layers[target], tensors, module, flatten.get(target))
+        used.add(target)
+    missing = [name for name, layer in layers.items() if layer.weights and name not in used]
+    if missing:
+        raise ValueError(f"Keras layers of {model.name!r} without a torch tensor ({source}): "
+                         f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}. "
+                         f"Received: {len(tensors)} tensors")
+    return model
