@@ -58,10 +58,23 @@ from keras_cnns.nin import NIN
 from keras_cnns.all_cnn import AllCNN
 from keras_cnns.highway import HighwayNet
 from keras_cnns import training  # recipes and the training engine; imports no builder
+from keras_cnns import pretrained  # weights="imagenet" through the keras.applications twins
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):
+    """``keras_cnns.export`` (SavedModel and TFLite export) is imported on first use, so that
+    ``python -m keras_cnns.export`` runs it as a fresh module."""
+    if name == "export":
+        import importlib
+
+        return importlib.import_module("keras_cnns.export")
+    raise AttributeError(f"module 'keras_cnns' has no attribute {name!r}")
+
+
 __all__ = [
+    "export", "pretrained",
     "create_model", "list_models", "model_info", "feature_extractor", "profile",
     "receptive_field",
     "ChannelShuffle", "LocalResponseNormalization", "StochasticDepth", "ZeroPadShortcut",

@@ -12,6 +12,11 @@ layer, then uses :meth:`Head.inputs` for the input, :meth:`Head.classifier` (or 
 fully-connected top ending in a layer named ``predictions``) for the output, and
 :meth:`Head.model` to name the model and load ``weights``. The test suite checks this
 contract on every registered model (``tests/test_contract.py``).
+
+``weights="imagenet"`` is answered by the registry's wrapper of every registered builder,
+before the builder runs (:mod:`keras_cnns.pretrained`: the released weights of the model's
+keras.applications twin, or a ``ValueError`` naming the models that have them); ``Head``
+itself takes ``None`` or a ``.weights.h5`` path.
 """
 
 from __future__ import annotations
@@ -65,7 +70,9 @@ def _check_weights(value) -> None:
         if not os.path.isfile(value):
             fail("`weights` names a file that does not exist.", "weights", value)
         return
-    fail("`weights` must be None (random initialisation) or the path of a .weights.h5 file.",
+    fail("`weights` must be None (random initialisation), 'imagenet' (the released weights "
+         "of a model with a keras.applications twin, keras_cnns.pretrained.pretrained_models(); "
+         "registered builders answer it before building) or the path of a .weights.h5 file.",
          "weights", value)
 
 
@@ -135,7 +142,8 @@ class Head:
         if not keras.backend.is_keras_tensor(self.input_tensor):
             inputs = keras.Input(tensor=self.input_tensor, shape=shape, name="input")
             return inputs, inputs
-        return keras.utils.get_source_inputs(self.input_tensor), self.input_tensor
+        sources = keras.utils.get_source_inputs(self.input_tensor)
+        return (sources[0] if len(sources) == 1 else sources), self.input_tensor
 
     def classifier(self, x, dropout: float = 0.0):
         """Global average pooling, optional dropout and the ``predictions`` layer

@@ -12,6 +12,14 @@ layers with compression 0.5. Convs have no biases; the classifier has one. Layer
 as in keras.applications: dense layers ``conv<b>_block<i>_*``, transitions ``pool<b>_*``;
 the dense blocks of nets with more than 100 layers in all (DenseNet-BC-250, DenseNet-264)
 are nested models ``conv2``.. (see :mod:`keras_cnns.blocks.stages`).
+
+Departures, named: the ImageNet stem pads with TensorFlow's ``"same"`` by default (the 7x7/2
+conv 2 pixels before and 3 after, the 3x3/2 max-pool 0 before and 1 after);
+``padding="symmetric"`` pads as the authors' Torch code (``models/densenet.lua`` of
+liuzhuang13/DenseNet: ``SpatialConvolution(3, 2k, 7, 7, 2, 2, 3, 3)`` and
+``SpatialMaxPooling(3, 3, 2, 2, 1, 1)``, "following ResNet") and keras.applications'
+``DenseNet*`` (``ZeroPadding2D`` of 3 and 1): the same sizes and counts, the grid shifted by
+one pixel; the released weights need it.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, check_number, check_rate
-from keras_cnns.blocks import StageSpec, conv, norm_act, run_stages
+from keras_cnns.blocks import STRIDE_PADDINGS, StageSpec, conv, norm_act, run_stages
 from keras_cnns.contract import Head, variant
 
 PAPER = ("Huang, Liu, van der Maaten & Weinberger, Densely Connected Convolutional Networks, "
@@ -141,26 +149,40 @@ def DenseNetBC(depth: int = 100, k: int = 12, compression: float = 0.5, dropout:
     names=[registry.name("densenet-{depth}", where=lambda a: a["depth"] in IMAGENET)],
     models=[f"densenet-{d}" for d in IMAGENET],
     aliases={f"densenet{d}": f"densenet-{d}" for d in IMAGENET})
-def DenseNetImageNet(depth: int = 121, *, include_top: bool = True, weights=None,
+def DenseNetImageNet(depth: int = 121, padding: str = "same", *, include_top: bool = True, weights=None,
                      input_tensor=None, input_shape=None, pooling=None, classes: int = 1000,
                      classifier_activation="softmax", name: str | None = None) -> keras.Model:
     """ImageNet DenseNet-``depth`` of Table 1 (121, 169, 201, 264; 161 with k=48).
 
     Args:
         depth: 121, 169, 201, 264 or 161.
+        padding: how the stem's 7x7/2 convolution and 3x3/2 max-pool pad: ``"same"``
+            (default, TensorFlow's) or ``"symmetric"`` (3 and 1 pixels on each side: the
+            authors' Torch code and keras.applications). ``weights="imagenet"`` builds
+            ``"symmetric"`` unless ``padding`` is given, and refuses ``"same"``.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; default input
             (224, 224, 3).
     """
     check_choice("depth", depth, IMAGENET,
                  "ImageNet DenseNet depth must be one of Table 1's 121, 169, 201, 264, 161.")
+    check_choice("padding", padding, STRIDE_PADDINGS,
+                 "DenseNet padding must be 'same' (TensorFlow's) or 'symmetric' (3 and 1 "
+                 "pixels on each side of the stem's convolution and max-pool).")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     inputs, x = head.inputs((224, 224, 3), min_size=32, model_name=f"DenseNet-{depth}")
     blocks, k = IMAGENET[depth]
-    x = conv(x, 2 * k, 7, name="conv1_conv", strides=2, preset=PRESET)
+    symmetric = padding == "symmetric"
+    if symmetric:
+        x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(x)
+    x = conv(x, 2 * k, 7, name="conv1_conv", strides=2, preset=PRESET,
+             padding="valid" if symmetric else "same")
     x = norm_act(x, name="conv1", preset=PRESET)
-    x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
+    if symmetric:  # after a ReLU, zeros never win a maximum
+        x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
+    x = keras.layers.MaxPooling2D(3, strides=2, padding="valid" if symmetric else "same",
+                                  name="pool1")(x)
     x = dense_blocks(x, blocks, k, True, 0.5, 0.0)
     return head.model(inputs, head.classifier(x), f"densenet{depth}")
 

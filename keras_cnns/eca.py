@@ -15,7 +15,7 @@ parameters" of the abstract) and ``k3357`` (ResNet-101/152).
 Table 2): the inverted-residual network, with ``attention`` after each block's linear
 projection and its batch norm, before the residual addition (the authors'
 ``eca_mobilenetv2.py``); ``attention=None`` is the plain MobileNetV2, equal to
-``keras.applications.MobileNetV2`` (``copy_weights_from_keras``). Channels ``c * alpha``
+``keras.applications.MobileNetV2`` (:func:`keras_cnns.pretrained.copy_from_twin`). Channels ``c * alpha``
 rounded to multiples of 8 (the reference ``_make_divisible``), ReLU6, the 1280-channel last
 convolution, no bias in convolutions.
 
@@ -199,20 +199,5 @@ def ECAMobileNetV2(alpha: float = 1.0, attention: str | None = "eca", k=None, ra
     return head.model(inputs, head.classifier(x, dropout), model_name)
 
 
-def copy_weights_from_keras(source: keras.Model, target: keras.Model) -> None:
-    """Give ``target`` (an :func:`ECAMobileNetV2` without attention) the weights of
-    ``keras.applications.MobileNetV2`` ``source``: their layers with weights correspond in
-    order (convolution, batch norm, ..., classifier)."""
-    def weighted(model):
-        return [layer for layer in model.layers if layer.weights]
-
-    pairs = list(zip(weighted(source), weighted(target), strict=True))
-    for src, dst in pairs:
-        values = src.get_weights()
-        if [v.shape for v in values] != [tuple(w.shape) for w in dst.weights]:
-            raise ValueError(f"{src.name} does not fit {dst.name}.")
-        dst.set_weights(values)
-
-
-__all__ = ["ECAResNet", "INVERTED_RESIDUALS", "ECAMobileNetV2", "copy_weights_from_keras",
+__all__ = ["ECAResNet", "INVERTED_RESIDUALS", "ECAMobileNetV2",
            "inverted_residual", "make_divisible"]

@@ -38,7 +38,9 @@ Departures, named:
 
 * no input preprocessing layers: keras.applications' EfficientNet starts with
   ``Rescaling(1/255)`` and ``Normalization``; ours takes normalised images like every other
-  builder of the suite (``copy_weights_from_keras`` skips those layers);
+  builder of the suite (:func:`keras_cnns.pretrained.copy_from_twin` skips those layers;
+  ``weights="imagenet"`` prepends them, with the twin's values, so that the model takes the
+  twin's raw [0, 255] input);
 * "same" padding on every convolution (the reference code's); keras.applications pads
   stride-2 convolutions explicitly (``ZeroPadding2D``) with the same result;
 * layer names follow keras.applications (``block2a_expand_conv``, ``block2a_dwconv``,
@@ -56,13 +58,13 @@ import keras
 from keras_cnns import registry
 from keras_cnns.arguments import check_int, check_number, check_rate, fail, is_int
 from keras_cnns.blocks import (PRESETS, StageSpec, batch_norm, conv, conv_norm_act,
-                               find_layer, get_attention, register_attention, run_stages)
+                               get_attention, register_attention, run_stages)
 from keras_cnns.contract import Head, global_pooling, variant
 
 __all__ = ["ALPHA", "BETA", "GAMMA", "EfficientNet", "EfficientNetB0", "EfficientNetB1",
            "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5",
            "EfficientNetB6", "EfficientNetB7", "STAGES", "VARIANTS", "compound",
-           "copy_weights_from_keras", "mbconv_block", "round_filters", "round_repeats"]
+           "mbconv_block", "round_filters", "round_repeats"]
 
 PAPER = ("Tan & Le, EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks, "
          "ICML 2019 (arXiv:1905.11946)")
@@ -327,50 +329,3 @@ EfficientNetB4 = _variant("B4")
 EfficientNetB5 = _variant("B5")
 EfficientNetB6 = _variant("B6")
 EfficientNetB7 = _variant("B7")
-
-
-# --------------------------------------------------------------------------- twins
-
-
-#: Layers of keras.applications' EfficientNet with no counterpart here (input preprocessing).
-_PREPROCESSING = (keras.layers.Rescaling, keras.layers.Normalization)
-
-
-def copy_weights_from_keras(source: keras.Model, target: keras.Model) -> int:
-    """Copy the weights of a ``keras.applications`` EfficientNet (``source``) into ours
-    (``target``), layer by layer by name, batch-norm statistics included; returns the
-    number of layers copied. Every layer with weights on either side must find its
-    counterpart with the same shapes (``ValueError`` otherwise); the preprocessing layers of
-    keras.applications (``Rescaling``, ``Normalization``) are skipped."""
-    copied, missing = 0, []
-    for layer in source.layers:
-        if not layer.weights or isinstance(layer, _PREPROCESSING):
-            continue
-        try:
-            ours = find_layer(target, layer.name)  # the names with weights are keras'
-        except ValueError:
-            missing.append(layer.name)
-            continue
-        theirs = layer.get_weights()
-        if [w.shape for w in theirs] != [tuple(w.shape) for w in ours.weights]:
-            raise ValueError(f"{layer.name}: shapes {[w.shape for w in theirs]} do not fit "
-                             f"{[tuple(w.shape) for w in ours.weights]}. "
-                             f"Received: target={target.name!r}")
-        ours.set_weights(theirs)
-        copied += 1
-    ours_with_weights = sum(1 for layer in _leaves(target) if layer.weights)
-    if missing or copied != ours_with_weights:
-        raise ValueError(f"The models do not correspond: {len(missing)} layers of "
-                         f"{source.name} have no counterpart ({', '.join(missing[:5])}), "
-                         f"{copied} of our {ours_with_weights} layers with weights were "
-                         f"copied. Received: target={target.name!r}")
-    return copied
-
-
-def _leaves(model: keras.Model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _leaves(layer)
-        else:
-            yield layer
-

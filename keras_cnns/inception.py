@@ -44,7 +44,7 @@ Departures, named:
   asymmetrically for stride 2, the Caffe model symmetrically; shapes agree.
 
 keras.applications.InceptionV3 has no auxiliary classifier and no dropout (neither changes
-inference); :func:`copy_weights_from_keras` copies its weights into ours
+inference); :func:`keras_cnns.pretrained.copy_from_twin` copies its weights into ours
 (``tests/test_inception.py`` checks equal outputs).
 
 The module description ``Conv``/``Pool``/``Fork`` and :func:`inception_module` are shared by
@@ -175,34 +175,6 @@ def output_size(size: int, steps: Sequence[Conv | Pool]) -> int:
         size = (math.ceil(size / step.strides) if step.padding == "same"
                 else (size - k) // step.strides + 1)
     return size
-
-
-def copy_weights_from_keras(source: keras.Model, target: keras.Model) -> int:
-    """Copy the weights of a keras.applications twin (``InceptionV3``, ``InceptionResNetV2``,
-    ``Xception``) into our model, layer by layer in graph order, by structure.
-
-    Both graphs list their weight-carrying layers (convolutions, batch norms, the
-    classifier) in the same order when they are the same network; every pair must hold
-    variables of the same shapes, or a ``ValueError`` names the first pair that differs.
-    Auxiliary classifiers (ours only) are skipped. Returns the number of layers copied.
-    """
-    def carrying(model):
-        return [layer for layer in model.layers if layer.weights
-                and not layer.name.startswith("aux_")]
-
-    pairs = list(zip(carrying(source), carrying(target), strict=False))
-    if len(carrying(source)) != len(carrying(target)):
-        raise ValueError(f"{source.name} has {len(carrying(source))} layers with weights, "
-                         f"{target.name} {len(carrying(target))}. Received: "
-                         f"target={target.name!r}")
-    for ours_from, ours_to in pairs:
-        shapes = [tuple(w.shape) for w in ours_from.weights]
-        if shapes != [tuple(w.shape) for w in ours_to.weights]:
-            raise ValueError(f"Layer {ours_from.name} {shapes} does not fit {ours_to.name} "
-                             f"{[tuple(w.shape) for w in ours_to.weights]}. Received: "
-                             f"target={target.name!r}")
-        ours_to.set_weights(ours_from.get_weights())
-    return len(pairs)
 
 
 # --- BN-Inception ---------------------------------------------------------------------------
@@ -445,5 +417,5 @@ def InceptionV3(aux_logits: bool = False, dropout: float = 0.2, stem: str = "rel
 
 
 __all__ = ["BNInception", "BN_INCEPTION", "Conv", "Fork", "INCEPTION_V3", "InceptionV3", "Pool",
-           "aux_classifier", "bn_inception_branches", "conv_bn", "copy_weights_from_keras",
+           "aux_classifier", "bn_inception_branches", "conv_bn",
            "inception_module", "run_branch", "run_stem", "separable_stem_conv"]

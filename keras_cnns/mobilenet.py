@@ -17,7 +17,9 @@ Deliberate choices, where the paper is silent or differs from its reference impl
 * channels under ``alpha`` are ``max(8, floor(alpha * N))``, the reference implementation's
   ``depth()`` rule with ``min_depth=8`` (keras.applications uses ``int(alpha * N)``; the two
   agree for every alpha >= 0.25);
-* ReLU as in the paper (the reference implementation uses ReLU6); convolutions have no bias
+* ReLU as in the paper by default; ``activation="relu6"`` is the reference implementation's
+  (and keras.applications') ReLU6, which the released weights need (``weights="imagenet"``
+  selects it unless ``activation`` is given); convolutions have no bias
   (each is followed by batch norm); "same" padding throughout; the classifier is a Dense layer
   with bias after global average pooling (the reference uses an equivalent 1x1 convolution).
 """
@@ -27,7 +29,7 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
-from keras_cnns.arguments import check_bool, check_number, check_rate, fail, is_int
+from keras_cnns.arguments import check_bool, check_choice, check_number, check_rate, fail, is_int
 from keras_cnns.blocks import StageSpec, batch_norm, conv_norm_act, run_stages
 from keras_cnns.contract import Head
 
@@ -56,21 +58,21 @@ def scaled_channels(filters: int, alpha: float) -> int:
     return max(MIN_DEPTH, int(filters * alpha))
 
 
-def separable_block(x, filters: int, strides: int, *, name: str):
+def separable_block(x, filters: int, strides: int, *, name: str, activation: str = "relu"):
     """Fig. 3 right: 3x3 depthwise + BN + ReLU, then 1x1 pointwise + BN + ReLU; ``name`` is
-    the layer number (``conv_dw_<n>``, ``conv_pw_<n>``)."""
+    the layer number (``conv_dw_<n>``, ``conv_pw_<n>``); ``activation`` "relu" or "relu6"."""
     x = keras.layers.DepthwiseConv2D(3, strides=strides, padding="same", use_bias=False,
                                      name=f"conv_dw_{name}")(x)
     x = batch_norm(x, name=f"conv_dw_{name}_bn", preset=PRESET)
-    x = keras.layers.Activation("relu", name=f"conv_dw_{name}_relu")(x)
+    x = keras.layers.Activation(activation, name=f"conv_dw_{name}_relu")(x)
     return conv_norm_act(x, filters, 1, name=f"conv_pw_{name}", conv_name=f"conv_pw_{name}",
-                         preset=PRESET)
+                         preset=PRESET, activation=activation)
 
 
-def full_conv_block(x, filters: int, strides: int, *, name: str):
+def full_conv_block(x, filters: int, strides: int, *, name: str, activation: str = "relu"):
     """Fig. 3 left (Conv MobileNet, Table 4): one full 3x3 conv + BN + ReLU."""
     return conv_norm_act(x, filters, 3, strides=strides, name=f"conv_full_{name}",
-                         conv_name=f"conv_full_{name}", preset=PRESET)
+                         conv_name=f"conv_full_{name}", preset=PRESET, activation=activation)
 
 
 def body_stages(alpha: float, shallow: bool) -> tuple[StageSpec, ...]:
@@ -80,7 +82,11 @@ def body_stages(alpha: float, shallow: bool) -> tuple[StageSpec, ...]:
                  if not (shallow and number in SHALLOW_REMOVED))
 
 
-def _check_args(alpha, resolution, shallow, separable, dropout) -> None:
+#: ``MobileNet(activation=...)``: the paper's ReLU, or the reference implementation's ReLU6.
+ACTIVATIONS = ("relu", "relu6")
+
+
+def _check_args(alpha, resolution, shallow, separable, dropout, activation="relu") -> None:
     check_number("alpha", alpha, 0.0, 1.0, low_open=True,
                  rule="MobileNet's width multiplier alpha must be in (0, 1] (Howard et al. "
                       "2017, Sec. 3.3).")
@@ -90,6 +96,9 @@ def _check_args(alpha, resolution, shallow, separable, dropout) -> None:
     check_bool("shallow", shallow)
     check_bool("separable", separable)
     check_rate("dropout", dropout)
+    check_choice("activation", activation, ACTIVATIONS,
+                 "MobileNet's activation must be 'relu' (the paper) or 'relu6' (the reference "
+                 "implementation and keras.applications).")
 
 
 @registry.register(
@@ -108,7 +117,8 @@ def _check_args(alpha, resolution, shallow, separable, dropout) -> None:
              **{f"mobilenet-{a}": f"mobilenet-{a}-224" for a in ("1.0", "0.75", "0.5", "0.25")}},
     smallest="mobilenet-0.25-32")
 def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool = False,
-              separable: bool = True, dropout: float = 1e-3, *, include_top: bool = True,
+              separable: bool = True, dropout: float = 1e-3, activation: str = "relu", *,
+              include_top: bool = True,
               weights=None, input_tensor=None, input_shape=None, pooling=None,
               classes: int = 1000, classifier_activation="softmax",
               name: str | None = None) -> keras.Model:
@@ -121,10 +131,16 @@ def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool =
         shallow: Shallow MobileNet of Table 5 (separable layers 7-11 removed).
         separable: ``False`` builds Conv MobileNet of Table 4 (full 3x3 convolutions).
         dropout: dropout rate before the classifier (1e-3: the reference keeps 0.999).
+        activation: ``"relu"`` (the paper, default) or ``"relu6"`` (TF-slim's
+            ``mobilenet_v1`` and keras.applications' ``MobileNet``, whose released weights
+            need it: ``weights="imagenet"`` builds ``"relu6"`` unless ``activation`` is
+            given, and refuses ``"relu"``). Every 224 * rho resolution of Table 7 is
+            even at each stride-2 layer, where "same" and keras.applications' explicit
+            ``((0, 1), (0, 1))`` padding agree.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; at least 32x32.
     """
-    _check_args(alpha, resolution, shallow, separable, dropout)
+    _check_args(alpha, resolution, shallow, separable, dropout, activation)
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     if resolution is not None and (input_shape is not None or input_tensor is not None):
@@ -136,10 +152,10 @@ def MobileNet(alpha: float = 1.0, resolution: int | None = None, shallow: bool =
     inputs, x = head.inputs((size, size, 3), min_size=32, model_name="MobileNet")
     stride, filters = FIRST_CONV
     x = conv_norm_act(x, scaled_channels(filters, alpha), 3, strides=stride, name="conv1",
-                      conv_name="conv1", preset=PRESET)
+                      conv_name="conv1", preset=PRESET, activation=activation)
     x = run_stages(x, body_stages(alpha, shallow),
                    separable_block if separable else full_conv_block,
-                   block_name=lambda spec, index, number: spec.name)
+                   block_name=lambda spec, index, number: spec.name, activation=activation)
     x = head.classifier(x, dropout)
     return head.model(inputs, x, _default_name(alpha, size, shallow, separable))
 

@@ -36,8 +36,6 @@ Departures and choices, named:
 
 from __future__ import annotations
 
-import math
-
 import keras
 
 from keras_cnns import registry
@@ -182,60 +180,5 @@ def MobileNetV2(alpha: float = 1.0, resolution: int | None = None, dropout: floa
     return head.model(inputs, x, f"mobilenetv2_{alpha:g}_{size}".replace(".", "_"))
 
 
-# --------------------------------------------------------------------------- weights
-
-
-def _weighted(model: keras.Model) -> list:
-    """Leaf layers that hold weights, in graph order (nested models walked)."""
-    layers = []
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            layers += _weighted(layer)
-        elif layer.weights:
-            layers.append(layer)
-    return layers
-
-
-def _kind(layer) -> str:
-    if isinstance(layer, keras.layers.BatchNormalization):
-        return "bn"
-    if isinstance(layer, keras.layers.DepthwiseConv2D):
-        return "depthwise"
-    if isinstance(layer, keras.layers.Conv2D) and tuple(layer.kernel_size) == (1, 1):
-        return "dense"  # a 1x1 convolution and a Dense layer are the same map
-    if isinstance(layer, keras.layers.Dense):
-        return "dense"
-    return type(layer).__name__
-
-
-def copy_weights_from_keras(source: keras.Model, target: keras.Model) -> int:
-    """Copy the weights of a ``keras.applications`` model (``source``) into ours (``target``)
-    by structure: the weighted layers of both, in graph order, pair up one to one (a 1x1
-    convolution and a Dense layer count as the same kind; their kernels are reshaped).
-
-    Works for MobileNetV2 and MobileNetV3 (keras.applications' ``MobileNetV3*`` must be
-    built with ``include_preprocessing=False``, whose Rescaling has no weights anyway).
-    Returns the number of layers copied; raises ``ValueError`` naming the first pair that
-    does not fit.
-    """
-    sources, targets = _weighted(source), _weighted(target)
-    if len(sources) != len(targets):
-        raise ValueError(f"{source.name} has {len(sources)} weighted layers, {target.name} "
-                         f"{len(targets)}: not the same structure.")
-    for theirs, ours in zip(sources, targets):
-        if _kind(theirs) != _kind(ours) or len(theirs.weights) != len(ours.weights):
-            raise ValueError(f"Layer {theirs.name} ({type(theirs).__name__}) does not match "
-                             f"{ours.name} ({type(ours).__name__}).")
-        for value, variable in zip(theirs.get_weights(), ours.weights):
-            shape = tuple(variable.shape)
-            if tuple(value.shape) != shape:
-                if value.size != math.prod(shape):
-                    raise ValueError(f"{theirs.name} -> {ours.name}: {value.shape} does not "
-                                     f"fit {shape}.")
-                value = value.reshape(shape)
-            variable.assign(value)
-    return len(targets)
-
-
-__all__ = ["MobileNetV2", "BOTTLENECKS", "copy_weights_from_keras", "inverted_residual",
+__all__ = ["MobileNetV2", "BOTTLENECKS", "inverted_residual",
            "last_channels", "make_divisible", "scaled_channels"]

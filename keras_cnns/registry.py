@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import functools
 import inspect
 import re
 import string
@@ -190,13 +191,17 @@ def register(family: str, *, paper: str, input_shape: tuple, classes: int, min_s
     """Decorator registering a builder as ``family`` (see the module docstring).
 
     ``smallest`` names the family's smallest sensible member (default: its first listed
-    model), which smoke runs and fast tests build instead of the papers' sizes.
+    model), which smoke runs and fast tests build instead of the papers' sizes. The
+    decorator returns the builder wrapped to answer ``weights="imagenet"``
+    (:mod:`keras_cnns.pretrained`; refused, naming the models with weights, where the call
+    has no keras.applications twin).
     """
     templates = tuple(name(t) if isinstance(t, str) else t for t in names)
 
     def decorator(builder):
         if family in _FAMILIES:
             raise ValueError(f"Model family {family!r} is registered twice.")
+        builder = _takes_imagenet(builder)
         entry = Family(family, builder, paper, reproduction, tuple(input_shape), classes,
                        min_size, templates, tuple(models), MappingProxyType(dict(aliases or {})),
                        smallest or models[0])
@@ -219,6 +224,26 @@ def register(family: str, *, paper: str, input_shape: tuple, classes: int, min_s
         return builder
 
     return decorator
+
+
+def _takes_imagenet(builder):
+    """``builder`` answering ``weights="imagenet"`` (:func:`keras_cnns.pretrained.build_pretrained`:
+    the keras.applications twin's released weights, copied by structure); its signature and
+    every other call unchanged."""
+    if getattr(builder, "takes_imagenet", False):
+        return builder
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        weights = kwargs.get("weights")
+        if isinstance(weights, str) and weights == "imagenet":
+            from keras_cnns.pretrained import build_pretrained
+
+            return build_pretrained(builder, args, kwargs)
+        return builder(*args, **kwargs)
+
+    build.takes_imagenet = True
+    return build
 
 
 def _parse(text: str) -> ModelInfo | None:

@@ -160,7 +160,9 @@ def ResNet(depth: int = 50, shortcut: str | None = None, stride_at: str = "1x1",
             (default; TensorFlow's, which pads the pool as the authors' Caffe model does) or
             ``"symmetric"`` (one pixel on each side: keras.applications' ResNet pads its
             pool so, and torchvision / fb.resnet.torch pad both). No count changes;
-            outputs, and released weights' accuracy, do.
+            outputs, and released weights' accuracy, do. ``weights="imagenet"``
+            (keras.applications' ResNet50/101/152) builds ``"symmetric"`` unless
+            ``padding`` is given, and refuses ``"same"``.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; default input (224, 224,
             3); any size of at least 32x32 works (global average pooling).

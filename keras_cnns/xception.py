@@ -16,8 +16,8 @@ layer" (Sec. 4.3, ImageNet). Departures, named: "same" padding except the two en
 convolutions, which the reference implementation (``keras.applications.Xception``, written
 by the author) leaves unpadded (299 -> 149 -> 147), as we do; convolutions have no bias;
 batch norm with Keras' defaults (epsilon 0.001), as the reference. keras.applications'
-Xception has no dropout (no effect at inference); :func:`copy_weights_from_keras` copies its
-weights into ours.
+Xception has no dropout (no effect at inference); :func:`keras_cnns.pretrained.copy_from_twin`
+copies its weights into ours.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from keras_cnns import registry
 from keras_cnns.arguments import check_rate
 from keras_cnns.blocks import batch_norm, conv_norm_act
 from keras_cnns.contract import Head
-from keras_cnns.inception import copy_weights_from_keras
 
 PAPER = ("Chollet, Xception: Deep Learning with Depthwise Separable Convolutions, CVPR 2017 "
          "(arXiv:1610.02357)")
@@ -106,5 +105,5 @@ def Xception(dropout: float = 0.5, *, include_top: bool = True, weights=None,
     return head.model(inputs, head.classifier(x, dropout), "xception")
 
 
-__all__ = ["Xception", "copy_weights_from_keras", "downsampling_module", "middle_module",
+__all__ = ["Xception", "downsampling_module", "middle_module",
            "separable"]

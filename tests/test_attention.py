@@ -236,7 +236,7 @@ def test_resnet_d_and_resnest_use_the_deep_stem_and_average_pool_downsampling():
 
 
 def test_mobilenet_v2_equals_its_keras_applications_twin():
-    from keras_cnns.eca import copy_weights_from_keras
+    from keras_cnns.pretrained import copy_from_twin as copy_weights_from_keras
 
     source = keras.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3), classes=10,
                                             classifier_activation=None)

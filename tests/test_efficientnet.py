@@ -8,7 +8,8 @@ import pytest
 import keras_cnns
 from keras_cnns import efficientnet
 from keras_cnns.efficientnet import (STAGES, VARIANTS, EfficientNet, compound,
-                                     copy_weights_from_keras, round_filters, round_repeats)
+                                     round_filters, round_repeats)
+from keras_cnns.pretrained import copy_from_twin as copy_weights_from_keras
 from keras_cnns.uninitialised import uninitialised
 from reproductions.measure import measure
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import keras_cnns
-from keras_cnns.inception import copy_weights_from_keras
+from keras_cnns.pretrained import copy_from_twin as copy_weights_from_keras
 from keras_cnns.inception_v4 import RESIDUAL_BRANCHES, inception_resnet_block
 from keras_cnns.uninitialised import uninitialised
 from reproductions.inception import keras_depth

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import keras_cnns
-from keras_cnns.mobilenet_v2 import copy_weights_from_keras, make_divisible
+from keras_cnns.mobilenet_v2 import make_divisible
+from keras_cnns.pretrained import copy_from_twin as copy_weights_from_keras
 from keras_cnns.uninitialised import uninitialised
 from reproductions import mobilenetv3 as repro
 from runtime_contract import randomise
