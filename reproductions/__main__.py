@@ -5,6 +5,9 @@ Training: ``python -m reproductions <paper> --train --model NAME --dataset NAME 
 (see ``python -m reproductions <paper> --train --help`` and :mod:`reproductions.train`).
 Search: ``python -m reproductions efficientnet --search --dataset NAME --budget 2.6x``
 (:mod:`reproductions.search`, :mod:`keras_cnns.search`).
+Released weights on ImageNet validation: ``python -m reproductions <paper> --evaluate --model
+NAME --weights imagenet|PATH [--protocol centre-crop|10-crop|...] [--mock]``
+(:mod:`reproductions.evaluate`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     if "--train" in argv:
         from reproductions import train
         return train.main([a for a in argv if a != "--train"])
+    if "--evaluate" in argv:
+        from reproductions import evaluate
+        return evaluate.main([a for a in argv if a != "--evaluate"])
     if "--search" in argv:
         from reproductions import search
         return search.main([a for a in argv if a != "--search"])

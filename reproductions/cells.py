@@ -11,6 +11,11 @@ status:
 ``mismatch``   ours disagrees and no deviation is documented: a failure;
 ``not-run``    an accuracy cell with no real training run in the ledger.
 
+An accuracy cell with no training run may be filled by the model's released weights evaluated
+here on the whole validation set (a ledger record of kind ``released-weights``,
+:mod:`reproductions.evaluate`): its status is still ``match``/``mismatch`` by the cell's
+tolerance, and its note begins "released weights (<source>), evaluated here".
+
 Accuracy cells carry a tolerance with its reason (the paper's reported spread, or a
 published run-to-run spread for the dataset and model family, :mod:`reproductions.spreads`),
 name the registry model a run must train, and may be bounds ("> 20": a run that failed to
@@ -243,22 +248,16 @@ def check_table(paper: str, table_id: str, title: str, source: str, published: l
     (:func:`reproductions.measure.measure`); ``reproduced`` must not also give it. Other
     complexity cells must all have a reproduced figure; a missing one is a programming
     error, never a silent skip. Accuracy cells are read from the ledger of real runs
-    (:mod:`reproductions.ledger`) and are ``not-run`` until a full-length run is recorded.
+    (:mod:`reproductions.ledger`) and are ``not-run`` until a full-length run (or an
+    evaluation of released weights on the whole validation set) is recorded.
     """
-    from reproductions import ledger
     from reproductions.measure import measure
 
     cells = []
     for item in published:
         key = (item.row, item.column)
         if item.kind == "accuracy":
-            run = None if item.ensemble else ledger.find(paper, table_id, item.row,
-                                                         item.column, model=item.model)
-            if run is None:
-                cells.append(check(item, None))
-            else:
-                note = f"ledger: {run['hardware']}, commit {run['commit'][:10]}, log {run['log']}"
-                cells.append(check(item, run["value"] * SCALE[item.unit], note))
+            cells.append(_accuracy_cell(paper, table_id, item))
             continue
         if item.metric is not None:
             if key in reproduced:
@@ -271,6 +270,32 @@ def check_table(paper: str, table_id: str, title: str, source: str, published: l
                            f"column {item.column!r}")
         cells.append(check(item, reproduced[key]))
     return Table(table_id, title, source, cells, details)
+
+
+def released_weights_note(record: dict) -> str:
+    """How a cell filled by released weights evaluated here (not a training run) says so."""
+    return (f"released weights ({record['weights']}), evaluated here: {record['protocol']}, "
+            f"ledger {record.get('ledger_file', '?')}")
+
+
+def _accuracy_cell(paper: str, table_id: str, item: Published) -> Cell:
+    """An accuracy cell from the ledger: a full-length training run of its model, else its
+    released weights evaluated here on the whole validation set, else not-run. The status
+    keeps its meaning either way (match/mismatch by the cell's tolerance); the note says
+    which evidence filled the cell."""
+    from reproductions import ledger
+
+    if item.ensemble:
+        return check(item, None)
+    where = (paper, table_id, item.row, item.column)
+    run = ledger.find(*where, model=item.model)
+    if run is not None:
+        note = f"ledger: {run['hardware']}, commit {run['commit'][:10]}, log {run['log']}"
+        return check(item, run["value"] * SCALE[item.unit], note)
+    released = ledger.find(*where, model=item.model, kind="released-weights")
+    if released is not None:
+        return check(item, released["value"] * SCALE[item.unit], released_weights_note(released))
+    return check(item, None)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,6 +7,13 @@ on the real dataset) and the final ``value`` (test error in the cell's unit, per
 Only full-length runs on the real dataset fill a cell; until one exists the cell is not-run.
 Smoke runs and runs on mock or generated data are recorded too, but never as full-length,
 and by default outside the repository (:func:`default_runs_dir`).
+
+Records are of one ``kind`` (:data:`KINDS`; a record without one is a training run):
+``"training"`` (:mod:`reproductions.train`) or ``"released-weights"``
+(:mod:`reproductions.evaluate`: released weights evaluated here on the validation set, with
+``weights``, ``protocol``, ``split`` and ``examples``; its ``full_length`` means the whole
+validation set, e.g. ImageNet's 50,000 images). :func:`find` returns one kind only, so an
+evaluation of released weights is never taken for a training run.
 """
 
 from __future__ import annotations
@@ -27,11 +34,32 @@ RUNS_DIR = ROOT / "results" / "runs"
 REQUIRED = ("paper", "table", "row", "column", "value", "command", "commit", "hardware",
             "dataset", "full_length", "log")
 
+#: What a record is the evidence of: a training run, or released weights evaluated here.
+KINDS = ("training", "released-weights")
+#: What a released-weights record must carry besides :data:`REQUIRED`.
+RELEASED_REQUIRED = ("model", "weights", "protocol", "dataset_version", "split", "examples",
+                     "versions")
+
+
+def record_kind(record: dict) -> str:
+    """The record's kind (:data:`KINDS`); records written before kinds existed are training runs."""
+    return record.get("kind", "training")
+
+
+def _missing(record: dict) -> list[str]:
+    missing = [field for field in REQUIRED if field not in record]
+    if record_kind(record) not in KINDS:
+        missing.append(f"kind in {KINDS} (has {record_kind(record)!r})")
+    elif record_kind(record) == "released-weights":
+        missing += [field for field in RELEASED_REQUIRED if field not in record]
+    return missing
+
 
 def _trusted(record: dict) -> bool:
     """A record may fill a cell only as a full-length run on real data that names its cell."""
     return (bool(record["full_length"]) and not record.get("mock", False)
-            and not record.get("smoke", False) and record.get("dataset") != "synthetic"
+            and not record.get("smoke", False)
+            and not str(record.get("dataset", "")).startswith("synthetic")
             and record["value"] is not None)
 
 
@@ -41,19 +69,22 @@ def records(runs_dir: pathlib.Path | None = None) -> list[dict]:
     out = []
     for path in sorted(runs_dir.glob("*.json")) if runs_dir.is_dir() else []:
         record = json.loads(path.read_text())
-        missing = [field for field in REQUIRED if field not in record]
+        missing = _missing(record)
         if missing:
             raise ValueError(f"Ledger record {path.name} lacks {missing}.")
-        out.append(record)
+        out.append({**record, "ledger_file": path.name})
     return out
 
 
 def find(paper: str, table: str, row: str, column: str, runs_dir: pathlib.Path | None = None,
-         model: str | None = None) -> dict | None:
-    """The newest full-length run for one cell (of ``model``, when the cell names the network
-    a run must train), or ``None``."""
+         model: str | None = None, kind: str = "training") -> dict | None:
+    """The newest full-length record of ``kind`` for one cell (of ``model``, when the cell
+    names the network a run must train), or ``None``. Its ``ledger_file`` names the record."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}. Received: kind={kind!r}")
     runs = [r for r in records(runs_dir)
             if (r["paper"], r["table"], r["row"], r["column"]) == (paper, table, row, column)
+            and record_kind(r) == kind
             and _trusted(r) and (model is None or _same_model(r.get("model"), model))]
     return runs[-1] if runs else None
 
@@ -102,7 +133,7 @@ def versions() -> dict:
 
 def write(record: dict, runs_dir: pathlib.Path) -> pathlib.Path:
     """Write one record (atomically) and return its path."""
-    missing = [field for field in REQUIRED if field not in record]
+    missing = _missing(record)
     if missing:
         raise ValueError(f"A ledger record needs {missing}.")
     runs_dir = pathlib.Path(runs_dir)

@@ -106,7 +106,7 @@ def run(argv: list[str]) -> int:
             print(f"--smoke: {args.dataset} is not prepared in the tfds data_dir; using "
                   "tfds.testing.mock_data examples.", file=sys.stderr)
             mock = True
-    may_fill = not (args.smoke or mock or args.dataset == "synthetic")
+    may_fill = not (args.smoke or mock or data.generated(args.dataset))
     run_name = f"{args.paper}-{model}-{args.dataset}-b{recipe.batch_size if args.batch_size is None else args.batch_size}-s{args.seed}"
     run_dir = args.run_dir or (pathlib.Path(tempfile.mkdtemp(prefix="keras-cnns-smoke-"))
                                if args.smoke else

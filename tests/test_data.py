@@ -109,6 +109,19 @@ def test_generated_set_is_fixed():
     np.testing.assert_array_equal(first, next(iter(b.batch(4)))[0].numpy())
 
 
+def test_generated_set_at_16_is_the_same_task_at_a_quarter_of_the_pixels():
+    (big, _), (small, n) = data.load("synthetic", "test"), data.load("synthetic-16", "test")
+    assert n == data.SYNTHETIC_SIZES["test"] and data.generated("synthetic-16")
+    (x32, y32), (x16, y16) = (next(iter(d.batch(64))) for d in (big, small))
+    np.testing.assert_array_equal(y32.numpy(), y16.numpy())  # the same labels, in order
+    assert x16.shape == (64, 16, 16, 3)
+    # the class's quadrant is the bright one at both sizes
+    for images, half in ((x32.numpy(), 16), (x16.numpy(), 8)):
+        quadrants = [images[:, r * half:(r + 1) * half, c * half:(c + 1) * half].mean((1, 2, 3))
+                     for r in (0, 1) for c in (0, 1)]
+        np.testing.assert_array_equal(np.argmax(quadrants, axis=0), y32.numpy())
+
+
 def test_missing_imagenet_names_the_files_and_the_folder(tmp_path):
     with pytest.raises(data.MissingDataError) as error:
         data.check_available("imagenet2012", data_dir=tmp_path)

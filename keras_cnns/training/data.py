@@ -50,6 +50,9 @@ DATASETS = {d.name: d for d in (
                 shuffle_buffer=10_000, cache=False),
     DatasetSpec("synthetic", None, 4, (32, 32, 3), "test",
                 (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)),
+    # The same task at 16x16, a quarter of the cost per step for nets that downsample 4x.
+    DatasetSpec("synthetic-16", None, 4, (16, 16, 3), "test",
+                (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)),
 )}
 
 SYNTHETIC_SIZES = {"train": 1024, "test": 256}
@@ -89,15 +92,22 @@ def check_available(name: str, data_dir=None, manual_dir=None, mock: bool = Fals
             f"Missing: {', '.join(str(where / f) for f in missing)}")
 
 
-def _synthetic(split: str, seed: int = 0) -> tuple[tf.data.Dataset, int]:
-    """A learnable 4-class set: each class brightens one quadrant of noisy 32x32 images."""
+def generated(name: str) -> bool:
+    """Whether ``name`` is a set generated in memory (never a paper's dataset)."""
+    return spec(name).tfds_name is None
+
+
+def _synthetic(split: str, size: int = 32) -> tuple[tf.data.Dataset, int]:
+    """A learnable 4-class set: each class brightens one quadrant of noisy size x size
+    images."""
     n = SYNTHETIC_SIZES[split]
     rng = np.random.default_rng(1234 + (split == "test"))
     labels = rng.integers(0, 4, n)
-    images = rng.integers(0, 150, (n, 32, 32, 3)).astype(np.uint8)
+    images = rng.integers(0, 150, (n, size, size, 3)).astype(np.uint8)
+    half = size // 2
     for i, label in enumerate(labels):
         r, c = divmod(int(label), 2)
-        images[i, r * 16:(r + 1) * 16, c * 16:(c + 1) * 16] += 90
+        images[i, r * half:(r + 1) * half, c * half:(c + 1) * half] += 90
     return tf.data.Dataset.from_tensor_slices((images, labels.astype(np.int64))), n
 
 
@@ -112,7 +122,7 @@ def load(name: str, splits: tuple[str, ...] | str, data_dir=None, *, shuffle_see
     ds_spec = spec(name)
     splits = (splits,) if isinstance(splits, str) else tuple(splits)
     if ds_spec.tfds_name is None:
-        parts = [_synthetic(s) for s in splits]
+        parts = [_synthetic(s, ds_spec.image_shape[0]) for s in splits]
     else:
         import tensorflow_datasets as tfds
         parts = []
@@ -239,6 +249,54 @@ def eval_transform(ds_spec: DatasetSpec, normalize: str):
     return fn
 
 
+#: Test-time protocols of the papers, for a model whose input is ``size`` x ``size``:
+#: ``centre-crop``       resize the shorter side to ``size * 256 / 224`` (256 for 224), take the
+#:                       central ``size`` x ``size`` crop (the "single-crop" columns of He et al.
+#:                       2016, Simonyan & Zisserman 2015, Huang et al. 2017; keras.applications);
+#: ``10-crop``           the same resize, then the four corner crops and the centre crop and their
+#:                       horizontal flips (Krizhevsky et al. 2012, Sec. 4.1; He et al. 2016,
+#:                       Table 3 "10-crop testing"), predictions averaged over the 10;
+#: ``central-fraction``  the central 87.5% of each side, resized to ``size`` x ``size`` (TF-slim's
+#:                       Inception evaluation, used by Szegedy et al. 2016 and Chollet 2017 at 299);
+#: ``efficientnet-crop`` the central ``size / (size + 32)`` of the shorter side, resized bicubically
+#:                       to ``size`` x ``size`` (Tan & Le 2019's released evaluation, each model at
+#:                       its own resolution).
+EVAL_PROTOCOLS = ("centre-crop", "10-crop", "central-fraction", "efficientnet-crop")
+
+
+def protocol_crops(protocol: str) -> int:
+    """How many crops of each image a protocol evaluates."""
+    check_choice("protocol", protocol, EVAL_PROTOCOLS)
+    return 10 if protocol == "10-crop" else 1
+
+
+def eval_crops(protocol: str, size: int):
+    """``fn(image) -> crops``: a float32 ``[protocol_crops(protocol), size, size, 3]`` tensor,
+    pixel values 0..255 (no normalisation: the weights' preprocessing comes after)."""
+    check_choice("protocol", protocol, EVAL_PROTOCOLS)
+
+    def fn(image):
+        image = tf.cast(image, tf.float32)
+        if protocol in ("centre-crop", "10-crop"):
+            image = _resize_shorter(image, round(size * 256 / 224))
+            if protocol == "centre-crop":
+                return _center_crop(image, size)[None]
+            h, w = tf.shape(image)[0], tf.shape(image)[1]
+            corners = [(0, 0), (0, w - size), (h - size, 0), (h - size, w - size),
+                       ((h - size) // 2, (w - size) // 2)]
+            five = tf.stack([tf.image.crop_to_bounding_box(image, top, left, size, size)
+                             for top, left in corners])
+            return tf.concat([five, tf.reverse(five, axis=[2])], 0)
+        if protocol == "central-fraction":
+            return tf.image.resize(tf.image.central_crop(image, 0.875), (size, size))[None]
+        h, w = tf.shape(image)[0], tf.shape(image)[1]
+        crop = tf.cast(size / (size + 32) * tf.cast(tf.minimum(h, w), tf.float32), tf.int32)
+        image = tf.image.crop_to_bounding_box(image, (h - crop + 1) // 2, (w - crop + 1) // 2,
+                                              crop, crop)
+        return tf.image.resize(image, (size, size), method="bicubic")[None]
+    return fn
+
+
 def _options(ds: tf.data.Dataset) -> tf.data.Dataset:
     options = tf.data.Options()
     options.deterministic = True
@@ -280,14 +338,17 @@ def train_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, augment
 
 def eval_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, normalize: str,
                  global_batch: int, per_replica: int, pipelines: int = 1,
-                 pipeline_id: int = 0) -> tf.data.Dataset:
-    """The whole split, padded with zero-weight examples to full global batches."""
+                 pipeline_id: int = 0, transform=None) -> tf.data.Dataset:
+    """The whole split, padded with zero-weight examples to full global batches.
+
+    ``transform(image, label) -> (image, label)`` replaces the dataset's evaluation transform
+    (released-weights evaluation: a protocol's crops, :func:`eval_crops`)."""
     pad = -n % global_batch
     ds = raw.map(lambda x, y: (x, y, tf.constant(1.0)))
     if pad:
         ds = ds.concatenate(raw.take(1).repeat(pad).map(lambda x, y: (x, y, tf.constant(0.0))))
     ds = _own_slice(ds.enumerate(), global_batch, pipelines, pipeline_id)
-    transform = eval_transform(ds_spec, normalize)
+    transform = transform or eval_transform(ds_spec, normalize)
 
     def apply(k, example):
         image, label, weight = example

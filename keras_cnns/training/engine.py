@@ -374,7 +374,7 @@ def train(config: RunConfig) -> RunResult:
             print(f"epoch {epoch + 1}/{epochs}: loss {row['loss']:.4f}, "
                   f"test error {test_error:.2f}%", flush=True)
     history = state["history"]
-    full = (not config.mock and config.dataset != "synthetic" and steps == natural_steps
+    full = (not config.mock and not data.generated(config.dataset) and steps == natural_steps
             and ds_spec.image_shape == data.spec(config.dataset).image_shape
             and config.train_splits is None and config.eval_split is None and config.build is None
             and not config.eval_steps and config.epochs in (None, recipe.epochs)
