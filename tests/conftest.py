@@ -30,8 +30,8 @@ SHARED_BUILDS = ("test_contract.py", "test_paper_fidelity.py")
 #: next one to whichever worker runs out first; pytest-xdist would otherwise order them by
 #: number of tests, which sends the few-test, slow modules (learning, smoke runs) last and
 #: leaves one worker running them alone. Modules not listed follow in name order.
-HEAVIEST_FIRST = (*SHARED_BUILDS, "test_recipe_smoke.py", "test_learning.py",
-                  "test_training.py")
+HEAVIEST_FIRST = (*SHARED_BUILDS, "test_recipe_smoke.py", "test_export.py", "test_learning.py",
+                  "test_training.py", "test_pretrained.py")
 
 
 def pytest_xdist_make_scheduler(config, log):
