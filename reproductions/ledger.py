@@ -9,10 +9,11 @@ Smoke runs and runs on mock or generated data are recorded too, but never as ful
 and by default outside the repository (:func:`default_runs_dir`).
 
 Records are of one ``kind`` (:data:`KINDS`; a record without one is a training run):
-``"training"`` (:mod:`reproductions.train`) or ``"released-weights"``
+``"training"`` (:mod:`reproductions.train`), ``"released-weights"``
 (:mod:`reproductions.evaluate`: released weights evaluated here on the validation set, with
 ``weights``, ``protocol``, ``split`` and ``examples``; its ``full_length`` means the whole
-validation set, e.g. ImageNet's 50,000 images). :func:`find` returns one kind only, so an
+validation set, e.g. ImageNet's 50,000 images) or ``"search"`` (:mod:`reproductions.search`:
+a design-space search, which fills no cell). :func:`find` returns one kind only, so an
 evaluation of released weights is never taken for a training run.
 """
 
@@ -34,8 +35,9 @@ RUNS_DIR = ROOT / "results" / "runs"
 REQUIRED = ("paper", "table", "row", "column", "value", "command", "commit", "hardware",
             "dataset", "full_length", "log")
 
-#: What a record is the evidence of: a training run, or released weights evaluated here.
-KINDS = ("training", "released-weights")
+#: What a record is the evidence of: a training run, released weights evaluated here, or a
+#: design-space search.
+KINDS = ("training", "released-weights", "search")
 #: What a released-weights record must carry besides :data:`REQUIRED`.
 RELEASED_REQUIRED = ("model", "weights", "protocol", "dataset_version", "split", "examples",
                      "versions")
