@@ -167,20 +167,21 @@ def _layers(model: keras.Model) -> dict[str, keras.layers.Layer]:
 
 # --- key schemes: torch module path -> our layer name -------------------------------------
 
-_RESNET = [
-    (r"conv1", "conv1_conv"), (r"bn1", "conv1_bn"),
+#: The residual stages' convolutions, batch norms and projection shortcuts, shared by both.
+_RESIDUAL_BLOCKS = [
     (r"layer(\d)\.(\d+)\.conv(\d)", "conv{L}_block{b}_{2}_conv"),
     (r"layer(\d)\.(\d+)\.bn(\d)", "conv{L}_block{b}_{2}_bn"),
     (r"layer(\d)\.(\d+)\.downsample\.0", "conv{L}_block{b}_0_conv"),
     (r"layer(\d)\.(\d+)\.downsample\.1", "conv{L}_block{b}_0_bn"),
+]
+_RESNET = [
+    (r"conv1", "conv1_conv"), (r"bn1", "conv1_bn"),
+    *_RESIDUAL_BLOCKS,
     (r"fc", "predictions"),
 ]
 _LEGACY_SENET = [
     (r"layer0\.conv1", "conv1_conv"), (r"layer0\.bn1", "conv1_bn"),
-    (r"layer(\d)\.(\d+)\.conv(\d)", "conv{L}_block{b}_{2}_conv"),
-    (r"layer(\d)\.(\d+)\.bn(\d)", "conv{L}_block{b}_{2}_bn"),
-    (r"layer(\d)\.(\d+)\.downsample\.0", "conv{L}_block{b}_0_conv"),
-    (r"layer(\d)\.(\d+)\.downsample\.1", "conv{L}_block{b}_0_bn"),
+    *_RESIDUAL_BLOCKS,
     (r"layer(\d)\.(\d+)\.se_module\.fc1", "conv{L}_block{b}_se_reduce"),
     (r"layer(\d)\.(\d+)\.se_module\.fc2", "conv{L}_block{b}_se_expand"),
     (r"last_linear", "predictions"),

@@ -24,17 +24,27 @@ from reproductions import PAPERS, index, regenerate  # noqa: E402
 RESULTS = pathlib.Path(__file__).resolve().parent.parent / "results"
 
 
+#: The modes beside regenerating tables: flag -> module whose ``run(argv)`` does it.
+MODES = {"--train": "train", "--evaluate": "evaluate", "--search": "search"}
+
+
+def _run_mode(flag: str, argv: list[str]) -> int:
+    """Run a mode's ``run``; a refused argument or missing data is one line on stderr, exit 2."""
+    import importlib
+
+    module = importlib.import_module(f"reproductions.{MODES[flag]}")
+    try:
+        return module.run([a for a in argv if a != flag])
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if "--train" in argv:
-        from reproductions import train
-        return train.main([a for a in argv if a != "--train"])
-    if "--evaluate" in argv:
-        from reproductions import evaluate
-        return evaluate.main([a for a in argv if a != "--evaluate"])
-    if "--search" in argv:
-        from reproductions import search
-        return search.main([a for a in argv if a != "--search"])
+    for flag in MODES:
+        if flag in argv:
+            return _run_mode(flag, argv)
     parser = argparse.ArgumentParser(prog="python -m reproductions", description=__doc__)
     parser.add_argument("papers", nargs="+", help=f"'all' or any of: {', '.join(PAPERS)}")
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS,

@@ -454,11 +454,3 @@ def run(argv: list[str]) -> int:
         where = f"{table}/{cell.row}/{cell.column}" if cell is not None else "no cell"
         print(f"[{args.paper}] record ({where}; full-length: {full}): {path}")
     return 0
-
-
-def main(argv: list[str]) -> int:
-    try:
-        return run(argv)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2

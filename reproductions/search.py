@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
-import sys
 import tempfile
 
 from keras_cnns import search
@@ -153,11 +152,3 @@ def _hardware() -> dict:
     from keras_cnns.training import strategy
 
     return strategy.hardware(strategy.make("auto"))
-
-
-def main(argv: list[str]) -> int:
-    try:
-        return run(argv)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2

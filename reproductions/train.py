@@ -160,11 +160,3 @@ def _dataset_version(dataset: str, data_dir) -> str:
         return "generated"
     import tensorflow_datasets as tfds
     return f"{ds_spec.tfds_name}:{tfds.builder(ds_spec.tfds_name, data_dir=data_dir).info.version}"
-
-
-def main(argv: list[str]) -> int:
-    try:
-        return run(argv)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2

@@ -10,7 +10,7 @@ import pytest
 from keras_cnns import search
 from keras_cnns.training import checkpoints, engine
 from keras_cnns.uninitialised import uninitialised
-from reproductions import search as search_cli
+from reproductions import __main__ as reproductions_cli
 
 PROXY = search.ProxyRun("synthetic", epochs=1, steps_per_epoch=2, eval_steps=1, batch_size=8,
                         seed=0)
@@ -108,8 +108,8 @@ def test_search_respects_the_budget_resumes_after_a_kill_and_is_deterministic(tm
 
 
 def test_command_line_runs_efficientnet_step1_on_generated_data(tmp_path, capsys):
-    code = search_cli.main([
-        "efficientnet", "--dataset", "synthetic", "--budget", "3x", "--alphas", "1.0,1.2",
+    code = reproductions_cli.main([
+        "efficientnet", "--search", "--dataset", "synthetic", "--budget", "3x", "--alphas", "1.0,1.2",
         "--betas", "1.0,1.1", "--gammas", "1.0,1.15", "--tolerance", "0.1",
         "--base-width", "0.25", "--base-depth", "0.25", "--max-trials", "1", "--epochs", "1",
         "--steps-per-epoch", "1", "--eval-steps", "1", "--batch-size", "8",
