@@ -35,11 +35,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=float, help="stop after this many epochs (not full-length)")
     p.add_argument("--steps-per-epoch", type=int, help="shorter epochs (not full-length)")
     p.add_argument("--eval-steps", type=int, help="evaluate on this many batches only")
+    p.add_argument("--target-error", type=float,
+                   help="stop after the first epoch whose test error (%%) is at or below this "
+                        "(time to a target error; not full-length)")
     p.add_argument("--image-size", type=int,
                    help="train and evaluate at this size (ImageNet only; never fills a cell)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--precision", default="float32", help="float32, bf16 or fp16 (mixed)")
     p.add_argument("--xla", action="store_true", help="compile the steps with XLA")
+    p.add_argument("--eager", action="store_true",
+                   help="run the steps op by op, untraced (the same computation: smoke runs of "
+                        "deep nets on a CPU, where tracing the step dominates)")
     p.add_argument("--deterministic", action="store_true", help="enable TF op determinism")
     p.add_argument("--checkpoint-every", type=int, default=0,
                    help="also checkpoint every N steps (always at the end of an epoch)")
@@ -114,6 +120,7 @@ def run(argv: list[str]) -> int:
     config = engine.RunConfig(
         model=model_entry.name, dataset=ds_spec.name, recipe=recipe, run_dir=str(run_dir),
         seed=args.seed, strategy=strategy_name, precision=args.precision, xla=args.xla,
+        eager=args.eager, target_error=args.target_error,
         deterministic=args.deterministic, checkpoint_every=args.checkpoint_every,
         data_dir=args.data_dir, manual_dir=args.manual_dir, mock=mock,
         image_size=args.image_size, verbose=0 if args.quiet else 1, **options)

@@ -257,6 +257,57 @@ def test_mixed_precision_and_xla_options_train(precision, xla, tmp_path):
     assert np.isfinite(result.history[0]["loss"])
 
 
+def test_eager_steps_are_the_compiled_computation(tmp_path):
+    """``--eager`` (the recipe smoke runs) runs the same steps op by op: the same loss curve
+    and test error as the traced steps, with auxiliary heads and weight decay in the loss."""
+    import dataclasses
+    recipe = dataclasses.replace(recipes.get("tiny"), aux_loss_weights=(0.3, 0.3),
+                                 weight_decay=5e-4)
+    histories = {}
+    for eager in (False, True):
+        config = engine.RunConfig(model="tiny-cnn-aux", dataset="synthetic", recipe=recipe,
+                                  run_dir=str(tmp_path / str(eager)), epochs=2, steps_per_epoch=3,
+                                  eval_steps=2, strategy="cpu", verbose=0, deterministic=True,
+                                  eager=eager)
+        histories[eager] = engine.train(config).history
+    for traced, eager in zip(histories[False], histories[True]):
+        for key in ("loss", "train_error", "test_loss", "test_error"):
+            assert eager[key] == pytest.approx(traced[key], rel=1e-5, abs=1e-6), key
+    assert histories[True][0]["loss"] != histories[True][1]["loss"]  # it trained
+    with pytest.raises(ValueError, match="Received: eager=True, xla=True"):
+        engine.train(dataclasses.replace(config, xla=True))
+
+
+def test_target_error_stops_at_the_first_epoch_that_reaches_it(tmp_path):
+    common = dict(model="tiny-cnn", dataset="synthetic", recipe=recipes.get("tiny"),
+                  run_dir=str(tmp_path), epochs=3, steps_per_epoch=2, eval_steps=1,
+                  strategy="cpu", verbose=0)
+    first = engine.train(engine.RunConfig(**common, target_error=100.0))  # any error reaches it
+    assert len(first.history) == 1 and not first.full_schedule
+    again = engine.train(engine.RunConfig(**common, target_error=100.0))  # reached: no training
+    assert again.resumed_from == 2 and again.history == first.history
+    rest = engine.train(engine.RunConfig(**common))  # no target: the remaining epochs
+    assert len(rest.history) == 3 and rest.history[0] == first.history[0]
+    with pytest.raises(ValueError, match="Received: target_error=-1"):
+        engine.train(engine.RunConfig(**common, target_error=-1))
+
+
+def test_recipe_bn_momentum_reaches_every_batch_norm_layer_nested_ones_too():
+    import dataclasses
+
+    import keras
+    inner = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.BatchNormalization()])
+    inputs = keras.Input((4, 4, 2))
+    model = keras.Model(inputs, keras.layers.BatchNormalization()(inner(inputs)))
+    engine._set_bn_momentum(model, 0.9)
+    layers = model._flatten_layers(include_self=False, recursive=True)
+    assert sorted(layer.momentum for layer in layers
+                  if isinstance(layer, keras.layers.BatchNormalization)) == [0.9, 0.9]
+    assert recipes.get("tiny").bn_momentum == 0.9 and "bn_momentum" in recipes.get("tiny").covered()
+    with pytest.raises(ValueError, match="Received: bn_momentum=1"):
+        dataclasses.replace(recipes.get("tiny"), bn_momentum=1)
+
+
 def test_auxiliary_losses_are_weighted_into_the_objective(tmp_path):
     import dataclasses
     losses = {}

@@ -28,7 +28,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_cnns.arguments import check_choice, check_int
+from keras_cnns.arguments import check_choice, check_int, check_number
 from keras_cnns.training import checkpoints, data, logs, models, recipes, strategy as strategies
 
 
@@ -48,6 +48,13 @@ class RunConfig:
     strategy: str = "auto"
     precision: str = "float32"
     xla: bool = False
+    # Run the train and eval steps op by op instead of tracing them into graphs: the same
+    # computation (tests show equal losses), for smoke runs of deep nets on a CPU, where
+    # tracing DenseNet-121's training step takes longer than a hundred eager steps.
+    eager: bool = False
+    # Stop after the first epoch whose test error (%) is at or below this: the time to a
+    # target error, as MLPerf Training measures it. Such a run is not full-length.
+    target_error: float | None = None
     deterministic: bool = False
     checkpoint_every: int = 0  # steps; 0 = only at the end of each epoch
     data_dir: str | None = None
@@ -89,6 +96,14 @@ def _decayed(model, target: str):
     if target == "kernels-except-depthwise":
         out = [v for v in out if not v.path.endswith("depthwise_kernel")]
     return out
+
+
+def _set_bn_momentum(model, momentum: float) -> None:
+    """The recipe's moving-average momentum on every batch norm layer, nested ones too
+    (read at each training call: a hyper-parameter of training, not of the graph)."""
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.momentum = momentum
 
 
 def _optimizer(recipe: recipes.Recipe, precision: str):
@@ -178,6 +193,12 @@ def validate(config: RunConfig) -> None:
     if config.dataset not in config.recipe.datasets and config.recipe.name != "tiny":
         raise ValueError(f"Recipe {config.recipe.name} trains on "
                          f"{', '.join(config.recipe.datasets)}. Received: dataset={config.dataset!r}")
+    if config.target_error is not None:
+        check_number("target_error", config.target_error, 0, 100,
+                     rule="target_error must be None or a test error in percent, in [0, 100].")
+    if config.eager and config.xla:
+        raise ValueError("xla compiles the traced steps, which eager does not trace. "
+                         f"Received: eager={config.eager!r}, xla={config.xla!r}")
     batch = config.recipe.batch_size if config.batch_size is None else config.batch_size
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise ValueError(f"batch_size must be a positive integer. Received: batch_size={batch!r}")
@@ -232,6 +253,8 @@ def train(config: RunConfig) -> RunResult:
     with strategy.scope():
         build = config.build or functools.partial(models.build, config.model)
         model = build(ds_spec.classes, ds_spec.image_shape, recipe.dropout)
+        if recipe.bn_momentum is not None:
+            _set_bn_momentum(model, recipe.bn_momentum)
         optimizer = _optimizer(recipe, config.precision)
         optimizer.build(model.trainable_variables)
     decayed = _decayed(model, recipe.weight_decay_on)
@@ -284,12 +307,14 @@ def train(config: RunConfig) -> RunResult:
         replica_step = tf.function(replica_step, jit_compile=True)
         replica_eval = tf.function(replica_eval, jit_compile=True)
 
-    @tf.function
+    traced = (lambda fn: fn) if config.eager else tf.function
+
+    @traced
     def train_step(iterator):
         images, labels = next(iterator)
         return reduce(strategy.run(replica_step, args=(images, labels)))
 
-    @tf.function
+    @traced
     def eval_step(iterator):
         return reduce(strategy.run(replica_eval, args=next(iterator)))
 
@@ -323,7 +348,11 @@ def train(config: RunConfig) -> RunResult:
     # Testing hook: slow each step down so a test can kill the process mid-epoch.
     step_delay = float(os.environ.get("KERAS_CNNS_STEP_DELAY", "0"))
     lr_var = optimizer.inner_optimizer.learning_rate if config.precision == "fp16" else optimizer.learning_rate
-    while state["epoch"] < epochs:
+    def reached() -> bool:
+        return (config.target_error is not None and bool(state["history"])
+                and state["history"][-1]["test_error"] <= config.target_error)
+
+    while state["epoch"] < epochs and not reached():
         epoch = state["epoch"]
         progbar = keras.utils.Progbar(steps, verbose=config.verbose if chief else 0,
                                       stateful_metrics=["loss", "acc", "lr"])

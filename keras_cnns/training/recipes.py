@@ -15,7 +15,7 @@ import dataclasses
 import fnmatch
 import math
 
-from keras_cnns.arguments import check_choice
+from keras_cnns.arguments import check_choice, check_number
 
 SCHEDULE_KINDS = ("step", "exponential", "plateau", "constant")
 OPTIMIZERS = ("sgd", "rmsprop")
@@ -27,7 +27,7 @@ AUGMENTATIONS = ("none", "cifar", "cifar-reflect", "imagenet-scale", "inception-
 FIELDS = ("optimizer", "momentum", "nesterov", "learning_rate", "schedule", "weight_decay",
           "weight_decay_on", "batch_size", "epochs", "augment", "normalize", "dropout",
           "label_smoothing", "aux_loss_weights", "train_splits", "holdout", "polyak_decay",
-          "gradient_clip_norm")
+          "gradient_clip_norm", "bn_momentum")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,6 +154,9 @@ class Recipe:
     #: the epoch of lowest validation error.
     holdout: dict | None = None
     gradient_clip_norm: float | None = None  # clip the global gradient norm to this value
+    #: Batch norm's moving-average momentum for every BatchNormalization layer (None: the
+    #: builder's, Keras' 0.99 unless a paper's preset says otherwise).
+    bn_momentum: float | None = None
     notes: str = ""
     quotes: tuple[Quote, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
@@ -163,6 +166,8 @@ class Recipe:
         check_choice("augment", self.augment, AUGMENTATIONS)
         check_choice("normalize", self.normalize, ("channel", "unit"))
         check_choice("lr_scaling", self.lr_scaling, ("linear", "none"))
+        if self.bn_momentum is not None:
+            check_number("bn_momentum", self.bn_momentum, 0, 1, high_open=True)
 
     def schedule_for(self, batch_size: int) -> Schedule:
         """The schedule for a global ``batch_size``: linear lr scaling when the recipe says so."""
@@ -184,6 +189,7 @@ class Recipe:
                  "train_splits": self.train_splits != ("train",), "holdout": bool(self.holdout),
                  "polyak_decay": self.polyak_decay is not None,
                  "gradient_clip_norm": self.gradient_clip_norm is not None,
+                 "bn_momentum": self.bn_momentum is not None,
                  "weight_decay_on": self.weight_decay_on != "all",
                  "normalize": self.normalize != "channel"}
         return fields | {name for name, used in extra.items() if used}
@@ -678,9 +684,14 @@ TINY = Recipe(
     models=("tiny-*",), datasets=("synthetic",),
     optimizer=_SGD, schedule=Schedule("step", 0.02, boundaries=(5,)),
     weight_decay=1e-4, weight_decay_on="kernels", batch_size=32, epochs=6, augment="none",
+    # Statistics that settle within about 10 steps (PyTorch's default, momentum 0.1 there):
+    # at Keras' 0.99 a net of the learning tests fits its training batches in one or two
+    # epochs of 32 steps, then waits three or more for its moving statistics before its
+    # test error leaves chance.
+    bn_momentum=0.9,
     assumptions=(A("our choice, for tests", ("optimizer", "momentum", "learning_rate", "schedule",
                                             "weight_decay", "weight_decay_on", "batch_size",
-                                            "epochs", "augment")),),
+                                            "epochs", "augment", "bn_momentum")),),
 )
 
 EFFICIENTNET = ("Tan & Le, EfficientNet: Rethinking Model Scaling for Convolutional Neural "
