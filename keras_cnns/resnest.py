@@ -17,8 +17,11 @@ The ResNet template (He et al. 2016, Table 1 stages) with:
   ``resnest50_fast_*`` models).
 
 Depths (blocks per stage): 50 (3, 4, 6, 3), 101 (3, 4, 23, 3), 200 (3, 24, 36, 3), 269 (3,
-30, 48, 8). The fast models use the 32-wide stem at every depth: ResNeSt-101-fast has
-48.2M parameters against ResNeSt-101's 48.3M (Table 3), the difference of the two stems.
+30, 48, 8); and the shallow 14 (1, 1, 1, 1) and 26 (2, 2, 2, 2), which are not in the paper
+but in the authors' GluonCV model zoo (``resnest14``, ``resnest26``; timm's ``resnest14d`` and
+``resnest26d``, with the 32-wide stem of ResNeSt-50). The fast models use the 32-wide stem
+at every depth: ResNeSt-101-fast has 48.2M parameters against ResNeSt-101's 48.3M (Table 3),
+the difference of the two stems.
 
 Departures, named: the 3x3/2 average pooling divides by the number of input pixels in the
 window ("same" padding excludes the border), where the authors' ``AvgPool2d(3, 2,
@@ -41,12 +44,13 @@ from keras_cnns.resnet_d import deep_stem
 PAPER = ("Zhang et al., ResNeSt: Split-Attention Networks, 2020 (arXiv:2004.08955)")
 
 #: Blocks per stage conv2..conv5 (the authors' resnest.py).
-DEPTHS = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 200: (3, 24, 36, 3), 269: (3, 30, 48, 8)}
+DEPTHS = {14: (1, 1, 1, 1), 26: (2, 2, 2, 2), 50: (3, 4, 6, 3), 101: (3, 4, 23, 3),
+          200: (3, 24, 36, 3), 269: (3, 30, 48, 8)}
 
 
 def default_stem_width(depth: int, fast: bool) -> int:
-    """32 for ResNeSt-50 and the fast models, 64 for ResNeSt-101/200/269."""
-    return 32 if depth == 50 or fast else 64
+    """32 for ResNeSt-14/26/50 and the fast models, 64 for ResNeSt-101/200/269."""
+    return 32 if depth <= 50 or fast else 64
 
 
 def resnest_block(x, filters: int, strides: int = 1, *, name: str, radix: int = 2,
@@ -73,7 +77,7 @@ def resnest_block(x, filters: int, strides: int = 1, *, name: str, radix: int = 
 
 
 def _check(depth, radix, cardinality, width, fast, stem_width) -> None:
-    check_choice("depth", depth, DEPTHS, "ResNeSt depth must be one of 50, 101, 200, 269.")
+    check_choice("depth", depth, DEPTHS, "ResNeSt depth must be one of 14, 26, 50, 101, 200, 269.")
     check_int("radix", radix, 1, "ResNeSt radix R must be an integer >= 1.")
     check_int("cardinality", cardinality, 1, "ResNeSt cardinality K must be an integer >= 1.")
     check_int("width", width, 1, "ResNeSt width (the d of RsKxWd) must be an integer >= 1.")
@@ -115,7 +119,7 @@ def ResNeSt(depth: int = 50, radix: int = 2, cardinality: int = 1, width: int = 
     """ResNeSt-``depth`` (RsKxWd: ``radix`` s ``cardinality`` x ``width`` d).
 
     Args:
-        depth: 50, 101, 200 or 269.
+        depth: 50, 101, 200 or 269 (the paper); 14 or 26 (the authors' GluonCV zoo).
         radix: R, the splits per cardinal group (2 in the paper's models).
         cardinality: K, the cardinal groups (1).
         width: the group width d of the first stage per cardinal group (64), doubling per
@@ -123,7 +127,7 @@ def ResNeSt(depth: int = 50, radix: int = 2, cardinality: int = 1, width: int = 
         fast: average-pool before the split-attention convolution of a downsampling block
             (ResNeSt-fast) instead of after it.
         stem_width: width of the deep stem's first convolutions; ``None``: 32 for
-            ResNeSt-50 and the fast models, 64 otherwise.
+            ResNeSt-14/26/50 and the fast models, 64 otherwise.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``; default input (224,
             224, 3) (the paper evaluates the deeper models at 256, 320 and 416).

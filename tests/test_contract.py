@@ -61,11 +61,13 @@ def _code_path(name: str) -> frozenset:
 
 #: Parsed, unlisted members with the code path of a costly listed member at a fraction of
 #: its cost, offered to the cover as candidates (the CMPE-SE pair maps on WRN-10-2 rather
-#: than WRN-28-10: 65 variables instead of 216, and about a tenth of the time).
+#: than WRN-28-10: 65 variables instead of 216, and about a tenth of the time; ResNeSt-14,
+#: one block per stage, has ResNeSt-50's 405 variables' code path in 129).
 SMALL_TWINS = {
     "cmpe-se-wrn-28-10-2x1": "cmpe-se-wrn-10-2-2x1",
     "cmpe-se-wrn-28-10-3x3": "cmpe-se-wrn-10-2-3x3",
     "cmpe-se-wrn-28-10-double-fc": "cmpe-se-wrn-10-2-double-fc",
+    "resnest-50": "resnest-14",
 }
 
 
