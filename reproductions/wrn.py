@@ -2,10 +2,16 @@
 Table 5, as in lecture notes 004 "Wide Residual Network" and 002 "Wide ResNet"), every params
 cell including the baseline rows, each error cell linked to the network that produced it, and
 the lecture's shortcut-mapping study (He et al. 2016b, Table 1), and the ImageNet table of
-bottleneck ResNets (WRN Table 8: WRN-50-2-bottleneck, pre-activation ResNet-200)."""
+bottleneck ResNets (WRN Table 8: WRN-50-2-bottleneck, pre-activation ResNet-200); WRN Table 4
+(the depth/width grid, ZCA preprocessing: parameters and errors of ten WRN-d-k) and Table 1
+(the structure of WRN-d-k: output size, kernels and widths of each group, read from the built
+models of every k of Table 4). All WRN figures are those of arXiv:1605.07146v4."""
 
 from __future__ import annotations
 
+import math
+
+from reproductions._graph import stage_blocks
 from reproductions.cells import Deviation, Published, TableSpec, check_tables, published
 from reproductions.evidence import CONV_FC_WEIGHTS, RESNET1202_PARAMS
 from reproductions.measure import TRAINABLE, measure
@@ -165,6 +171,141 @@ def _imagenet_details() -> str:
             "trains; their parameter counts are the same as the paper's ResNets'.")
 
 
+TABLE4_SOURCE = ("Zagoruyko & Komodakis 2016 (arXiv:1605.07146v4), Table 4 'Test error (%) of "
+                 "various wide networks on CIFAR-10 and CIFAR-100 (ZCA preprocessing)'")
+#: Table 4 as printed (v4): depth, k, # params, CIFAR-10, CIFAR-100; None = "-" (WRN-40-8 has
+#: no CIFAR-100 figure). The depth and k columns name the network (WRN-depth-k).
+TABLE4_ROWS = [(40, 1, "0.6M", "6.85", "30.89"), (40, 2, "2.2M", "5.33", "26.04"),
+               (40, 4, "8.9M", "4.97", "22.89"), (40, 8, "35.7M", "4.66", None),
+               (28, 10, "36.5M", "4.17", "20.50"), (28, 12, "52.5M", "4.33", "20.43"),
+               (22, 8, "17.2M", "4.38", "21.22"), (22, 10, "26.8M", "4.44", "20.75"),
+               (16, 8, "11.0M", "4.81", "22.07"), (16, 10, "17.1M", "4.56", "21.59")]
+ZCA = ("ZCA whitening (the caption; Sec. 3: 'Unless mentioned otherwise, for CIFAR we follow "
+       "the image preprocessing of [8] with ZCA whitening'), which the wrn-cifar recipe's "
+       "mean/std normalisation is not; the paper states neither the run count of this table "
+       "(its Tables 2, 3, 5 and 6 are medians of 5 runs) nor whether dropout was used")
+
+
+def _table4_cells():
+    cells = []
+    for depth, k, params, c10, c100 in TABLE4_ROWS:
+        row, model = f"WRN-{depth}-{k}", f"wrn-{depth}-{k}"
+        cells.append(Published(TABLE4_SOURCE, row, "# params", params.rstrip("M"), "M",
+                               model=model, metric=PARAMS_METRIC))
+        for column, printed, spread in (("CIFAR-10 error", c10, CIFAR10),
+                                        ("CIFAR-100 error", c100, CIFAR100)):
+            if printed is not None:
+                cells.append(accuracy(TABLE4_SOURCE, row, column, printed, spread, model=model,
+                                      convention=ZCA))
+    return cells
+
+
+def _table4_details() -> str:
+    nets = "\n".join(f"- WRN-{d}-{k}: `{measure(f'wrn-{d}-{k}').call}`"
+                     for d, k, *_ in TABLE4_ROWS)
+    ten, hundred = (PARAMS_METRIC(measure("wrn-40-8", **extra)) / 1e6
+                    for extra in ({}, {"classes": 100}))
+    return ("Nets counted:\n\n" + nets + "\n\nThe printed counts fit the 10-class head: "
+            f"WRN-40-8 has {ten:.3f}M with it and {hundred:.3f}M with a 100-class head, which "
+            "would not round to the printed 35.7M. The '-' of WRN-40-8 under CIFAR-100 is not a "
+            "cell. The same nets' mean/std errors (WRN-40-4, WRN-16-8, WRN-28-10) are Table 5's, "
+            "above; the errors here are of ZCA-whitened inputs.")
+
+
+TABLE1_SOURCE = ("Zagoruyko & Komodakis 2016 (arXiv:1605.07146v4), Table 1 'Structure of wide "
+                 "residual networks. Network width is determined by factor k.' (block type "
+                 "B(3, 3); N blocks per group, downsampling by the first layers of conv3 and "
+                 "conv4)")
+#: Table 1's groups, as printed: (group, output size, width of both 3x3 convs as "w×k").
+GROUPS = [("conv2", "32×32", "16×k"), ("conv3", "16×16", "32×k"), ("conv4", "8×8", "64×k")]
+_EVERY_K = ("the same for every network of Table 4 (k = 1, 2, 4, 8, 10, 12; depth 16 to 40) "
+            "and every block of the group")
+_PER_K = ("printed 'w×k': our figure is the conv's filters divided by k, " + _EVERY_K)
+
+
+def _table1_cells() -> list[Published]:
+    cells = [Published(TABLE1_SOURCE, "conv1", "output size", "32 × 32", convention=_EVERY_K),
+             Published(TABLE1_SOURCE, "conv1", "kernel", "3×3",
+                       convention="printed '[3×3, 16]'"),
+             Published(TABLE1_SOURCE, "conv1", "filters", "16",
+                       convention="printed '[3×3, 16]': fixed, not scaled by k")]
+    for group, size, width in GROUPS:
+        cells.append(Published(TABLE1_SOURCE, group, "output size", size, convention=_EVERY_K))
+        for ordinal in ("1st", "2nd"):
+            cells.append(Published(TABLE1_SOURCE, group, f"{ordinal} conv kernel", "3×3",
+                                   convention=_EVERY_K))
+            cells.append(Published(TABLE1_SOURCE, group, f"{ordinal} conv filters", width,
+                                   convention=_PER_K))
+    cells += [Published(TABLE1_SOURCE, "avg-pool", "output size", "1 × 1", convention=_EVERY_K),
+              Published(TABLE1_SOURCE, "avg-pool", "window", "8 × 8",
+                        convention="printed '[8 × 8]': ours is global average pooling of the "
+                                   "8×8 map, " + _EVERY_K)]
+    return cells
+
+
+def _same(values) -> float:
+    """The common value of ``values``, or NaN (a mismatch) when they differ."""
+    values = set(values)
+    return values.pop() if len(values) == 1 else math.nan
+
+
+def _size(tensor) -> int:
+    """Side of a square feature map (1 for a flat vector)."""
+    shape = tuple(tensor.shape[1:])
+    return 1 if len(shape) == 1 else _same(shape[:2])
+
+
+def _table1() -> dict:
+    seen: dict[tuple[str, str], set] = {}
+    for depth, k, *_ in TABLE4_ROWS:
+        model = measure(f"wrn-{depth}-{k}").model
+        conv1 = model.get_layer("conv1_conv")
+        found = {("conv1", "output size"): [_size(conv1.output)],
+                 ("conv1", "kernel"): list(conv1.kernel_size),
+                 ("conv1", "filters"): [conv1.filters]}
+        for index, (group, *_) in enumerate(GROUPS, start=2):
+            blocks = [f"conv{index}_{block}" for block in stage_blocks(model, index)]
+            found[(group, "output size")] = [_size(model.get_layer(f"{b}_add").output)
+                                             for b in blocks]
+            for conv, ordinal in ((1, "1st"), (2, "2nd")):
+                layers = [model.get_layer(f"{b}_{conv}_conv") for b in blocks]
+                found[(group, f"{ordinal} conv kernel")] = [
+                    size for layer in layers for size in layer.kernel_size]
+                found[(group, f"{ordinal} conv filters")] = [layer.filters / k for layer in layers]
+        pool = model.get_layer("avg_pool")
+        found[("avg-pool", "output size")] = [_size(pool.output)]
+        found[("avg-pool", "window")] = [_size(pool.input)]
+        for key, values in found.items():
+            seen.setdefault(key, set()).update(values)
+    return {key: _same(values) for key, values in seen.items()}
+
+
+def _table1_details() -> str:
+    model, rows = measure("wrn-28-10").model, []
+    conv1 = model.get_layer("conv1_conv")
+    rows.append(f"| conv1 | {_size(conv1.output)}×{_size(conv1.output)} | "
+                f"[{conv1.kernel_size[0]}×{conv1.kernel_size[1]}, {conv1.filters}] |")
+    for index, (group, *_) in enumerate(GROUPS, start=2):
+        blocks = [f"conv{index}_{block}" for block in stage_blocks(model, index)]
+        size = _size(model.get_layer(f"{blocks[-1]}_add").output)
+        convs = "; ".join(f"{layer.kernel_size[0]}×{layer.kernel_size[1]}, {layer.filters}"
+                          for layer in (model.get_layer(f"{blocks[0]}_{c}_conv") for c in (1, 2)))
+        rows.append(f"| {group} | {size}×{size} | [{convs}] × {len(blocks)} |")
+    pool = model.get_layer("avg_pool")
+    strided = [f"`{layer.name}`" for layer in model.layers
+               if tuple(getattr(layer, "strides", (1, 1))) != (1, 1)]
+    rows.append(f"| avg-pool | {_size(pool.output)}×{_size(pool.output)} | "
+                f"[{_size(pool.input)}×{_size(pool.input)}] |")
+    return ("Ours for WRN-28-10 (k = 10, N = 4), read from the built model (the paper's "
+            "Table 1 prints 16×k, 32×k, 64×k and ×N):\n\n"
+            "| group name | output size | block type = B(3, 3) |\n|---|---|---|\n"
+            + "\n".join(rows) + "\n\nN, the blocks per group, is (depth - 4) / 6 as in the "
+            "authors' code (models/wide-resnet.lua, 'depth should be 6n+4'). Our strided "
+            f"layers ({', '.join(strided)}) are the caption's 'downsampling performed by the "
+            "first layers in groups conv3 and conv4' (tests/test_wrn_tables.py checks both for "
+            "every network of Table 4).")
+
+
 TABLES = [
     TableSpec("wrn_table", "CIFAR-10/100 test error (%) with depth-k and parameters",
               WRN_SOURCE, _wrn_cells(), details=_nets),
@@ -173,6 +314,11 @@ TABLES = [
     TableSpec("imagenet_table", "ImageNet (ILSVRC-2012 val, single crop): bottleneck ResNets, "
               "top-1/top-5 error (%) and parameters", IMAGENET_SOURCE, _imagenet_cells(),
               details=_imagenet_details),
+    TableSpec("table4", "Table 4: CIFAR-10/100 test error (%) of wide networks (ZCA "
+              "preprocessing) and parameters", TABLE4_SOURCE, _table4_cells(),
+              details=_table4_details),
+    TableSpec("table1_structure", "Table 1: structure of wide residual networks (every k)",
+              TABLE1_SOURCE, _table1_cells(), _table1, _table1_details),
 ]
 #: Every published cell of this paper, by table id.
 PUBLISHED = published(TABLES)
