@@ -203,6 +203,23 @@ def test_bad_cli_input_is_a_clear_error_and_writes_nothing(args, message, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_readme_training_commands_name_real_cells_and_options():
+    """Every ``--train`` command line of the README parses and its ``--cell`` is an accuracy
+    cell of its paper."""
+    import shlex
+
+    from reproductions import train as train_cli
+    text = (ROOT / "README.md").read_text().replace("\\\n", " ")
+    commands = [line.split("#")[0] for line in text.splitlines()
+                if line.startswith("python -m reproductions ") and " --train" in line]
+    assert len(commands) >= 3
+    for command in commands:
+        words = shlex.split(command)[3:]
+        args = train_cli.parser().parse_args([words[0], *words[2:]])
+        if args.cell:
+            train_cli._check_cell(words[0], args.cell)
+
+
 def test_missing_imagenet_is_a_clear_error(tmp_path, capsys):
     code = cli.main(["vgg", "--train", "--model", "vgg11", "--dataset", "imagenet2012",
                      "--data-dir", str(tmp_path / "tfds"), "--run-dir", str(tmp_path / "run"),
