@@ -28,7 +28,8 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, check_number, check_rate
-from keras_cnns.blocks import STRIDE_PADDINGS, StageSpec, conv, norm_act, run_stages
+from keras_cnns.blocks import (STRIDE_PADDINGS, StageSpec, conv, norm_act, run_stages,
+                               strided_max_pool)
 from keras_cnns.contract import Head, variant
 
 PAPER = ("Huang, Liu, van der Maaten & Weinberger, Densely Connected Convolutional Networks, "
@@ -179,10 +180,7 @@ def DenseNetImageNet(depth: int = 121, padding: str = "same", *, include_top: bo
     x = conv(x, 2 * k, 7, name="conv1_conv", strides=2, preset=PRESET,
              padding="valid" if symmetric else "same")
     x = norm_act(x, name="conv1", preset=PRESET)
-    if symmetric:  # after a ReLU, zeros never win a maximum
-        x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
-    x = keras.layers.MaxPooling2D(3, strides=2, padding="valid" if symmetric else "same",
-                                  name="pool1")(x)
+    x = strided_max_pool(x, stride_padding=padding, name="pool1")
     x = dense_blocks(x, blocks, k, True, 0.5, 0.0)
     return head.model(inputs, head.classifier(x), f"densenet{depth}")
 

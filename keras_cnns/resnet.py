@@ -52,7 +52,8 @@ import keras
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, fail
 from keras_cnns.blocks import (SHORTCUTS, STRIDE_PADDINGS, STRIDE_PLACEMENTS, StageSpec,
-                               basic_block, bottleneck_block, conv_norm_act, run_stages)
+                               basic_block, bottleneck_block, conv_norm_act, run_stages,
+                               strided_max_pool)
 from keras_cnns.contract import Head, variant
 
 PAPER = ("He, Zhang, Ren & Sun, Deep Residual Learning for Image Recognition, CVPR 2016 "
@@ -111,10 +112,7 @@ def resnet_stem(x, pool_padding: str = "same"):
     """
     x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(x)
     x = conv_norm_act(x, 64, 7, name="conv1", strides=2, padding="valid")
-    if pool_padding == "symmetric":
-        x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
-        return keras.layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
-    return keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
+    return strided_max_pool(x, stride_padding=pool_padding)
 
 
 def imagenet_resnet(head: Head, stages: Sequence[StageSpec], block: Callable, model_name: str,

@@ -25,7 +25,8 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_int
-from keras_cnns.blocks import AVG_DOWN, basic_block, bottleneck_block, conv_norm_act
+from keras_cnns.blocks import (AVG_DOWN, basic_block, bottleneck_block, conv_norm_act,
+                               strided_3x3, strided_max_pool)
 from keras_cnns.contract import Head, variant
 from keras_cnns.resnet import DEPTHS, imagenet_resnet, stage_specs
 
@@ -35,15 +36,18 @@ PAPER = ("He, Zhang, Zhang, Zhang, Xie & Li, Bag of Tricks for Image Classificat
 STEM_WIDTH = 32
 
 
-def deep_stem(x, stem_width: int = STEM_WIDTH, *, preset="keras"):
+def deep_stem(x, stem_width: int = STEM_WIDTH, *, preset="keras", stride_padding="same"):
     """ResNet-C's stem (Fig. 2b): 3x3/2 (``stem_width``), 3x3 (``stem_width``), 3x3
     (``2 * stem_width``), each with BN and ReLU, then the 3x3/2 max pool; layers
-    ``conv1_1``..``conv1_3`` and ``pool1_pool``."""
+    ``conv1_1``..``conv1_3`` and ``pool1_pool``. The strided convolution and the pool pad
+    as ``stride_padding`` says (``"symmetric"``: ``conv1_1_pad`` and ``pool1_pad``, one pixel
+    on each side, as PyTorch code pads; :data:`~keras_cnns.blocks.STRIDE_PADDINGS`)."""
     check_int("stem_width", stem_width)
-    x = conv_norm_act(x, stem_width, 3, strides=2, name="conv1_1", preset=preset)
+    x = strided_3x3(x, stem_width, 2, name="conv1_1", preset=preset,
+                    stride_padding=stride_padding)
     x = conv_norm_act(x, stem_width, 3, name="conv1_2", preset=preset)
     x = conv_norm_act(x, 2 * stem_width, 3, name="conv1_3", preset=preset)
-    return keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
+    return strided_max_pool(x, stride_padding=stride_padding)
 
 
 @registry.register(

@@ -28,7 +28,23 @@ Keras model whose logits equal torch's in eval mode (up to float32 summation ord
   arXiv:1709.01507, ported by Cadene's ``pretrainedmodels``): the stride on the first 1x1,
   SE fcs as 1x1 convolutions with biases, and a 3x3/2 max-pool with ``ceil_mode=True`` and no
   padding, which equals TensorFlow's ``"same"`` on an even size (the 112x112 of a 224 input):
-  ``se-resnet-50`` as it is (an odd stem output would differ by a row and a column).
+  ``se-resnet-50`` as it is (an odd stem output would differ by a row and a column);
+* timm ``resnest14d``, ``resnest26d``, ``resnest50d``, ``resnest101e``, ``resnest200e`` and
+  ``resnest269e`` (Zhang et al. 2020, arXiv:2004.08955; the authors' ``zhanghang1989/ResNeSt``
+  ported): ``resnest-14/26/50/101/200/269`` (deep stem 32 wide up to 50 layers, 64 beyond;
+  radix 2, one cardinal group, avd after the split-attention convolution), and the ablation
+  models ``resnest50d_4s2x40d`` and ``resnest50d_1s4x24d`` (avd first): ``resnest-50-fast-4s2x40d``
+  and ``resnest-50-fast-1s4x24d``; all with ``padding="symmetric"`` (the stem's strided 3x3 and
+  max-pool padded one pixel each side, the avd ``AvgPool2d(3, 2, padding=1)`` dividing by 9).
+  timm's ``SplitAttn`` orders its channels as ours (:func:`keras_cnns.blocks.split_attention`):
+  the grouped convolution's ``cardinality * radix`` groups radix-major (split ``r`` is channels
+  ``r*C..(r+1)*C``, cardinal groups inside), fc1/fc2 grouped by cardinality, and r-Softmax
+  over ``view(B, cardinality, radix, -1)`` transposed back radix-major, as
+  :class:`~keras_cnns.layers.RadixSelect`; so every tensor maps as it is, with no permutation.
+  Keys: ``conv1.0/.3/.6`` and ``conv1.1/.4``, ``bn1`` -> ``conv1_1..3``; ``conv2.conv``,
+  ``conv2.bn0``, ``conv2.fc1``, ``conv2.bn1``, ``conv2.fc2`` -> ``<block>_2_conv``, ``_2_bn``,
+  ``_2_fc1``, ``_2_fc1_bn``, ``_2_fc2``; ``downsample.1/.2`` (after the parameter-free pool)
+  -> ``<block>_0_conv``/``_0_bn``.
 
 Not twins, named (no entry): torchvision's AlexNet is the single-GPU "one weird trick" net
 (Krizhevsky 2014, arXiv:1404.5997: 64-192-384-256-256 channels, no LRN, an adaptive 6x6
@@ -36,9 +52,9 @@ average pool), not the two-tower net of Krizhevsky et al. 2012 that :mod:`keras_
 builds; torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions
 where the paper's 5x5 branch has 5x5, and ``ceil_mode`` pools (its own comment names the 3x3
 as a known bug kept for its weights), so it is not :mod:`keras_cnns.googlenet`, which stays
-the paper's; timm's ``seresnet50``, ``ecaresnet50d``, ``skresnet18`` and ``resnest50d`` put
-the stride on the 3x3 and/or use ResNet-D stems and average-pool shortcuts, which our SE, ECA,
-SK and ResNeSt builders do not offer as arguments: not mapped.
+the paper's; timm's ``seresnet50``, ``ecaresnet50d`` and ``skresnet18`` put the stride on the
+3x3 and/or use ResNet-D stems and average-pool shortcuts, which our SE, ECA and SK builders
+do not offer as arguments: not mapped.
 
 Mapping: convolution kernels OIHW -> HWIO (grouped kernels keep their (kh, kw, in/groups,
 out) layout; depthwise (C*m, 1, kh, kw) -> (kh, kw, C, m)); linear weights transposed (the
@@ -97,6 +113,10 @@ def _twins() -> dict[str, TorchTwin]:
         twins.append(TorchTwin(f"torchvision/vgg{depth}_bn", f"vgg-{config}-bn", {}, "vgg"))
     twins += [TorchTwin(f"timm/legacy_seresnet{d}", f"se-resnet-{d}", {}, "legacy-senet")
               for d in (50, 101, 152)]
+    twins += [TorchTwin(f"timm/resnest{d}{'d' if d <= 50 else 'e'}", f"resnest-{d}", sym,
+                        "resnest") for d in (14, 26, 50, 101, 200, 269)]
+    twins += [TorchTwin(f"timm/resnest50d_{s}", f"resnest-50-fast-{s}", sym, "resnest")
+              for s in ("4s2x40d", "1s4x24d")]
     return {twin.source: twin for twin in twins}
 
 
@@ -186,7 +206,21 @@ _LEGACY_SENET = [
     (r"layer(\d)\.(\d+)\.se_module\.fc2", "conv{L}_block{b}_se_expand"),
     (r"last_linear", "predictions"),
 ]
-_SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET}
+_RESNEST = [  # timm's ResNet with a deep stem, avg_down shortcuts and SplitAttn 3x3s
+    (r"conv1\.0", "conv1_1_conv"), (r"conv1\.1", "conv1_1_bn"),
+    (r"conv1\.3", "conv1_2_conv"), (r"conv1\.4", "conv1_2_bn"),
+    (r"conv1\.6", "conv1_3_conv"), (r"bn1", "conv1_3_bn"),
+    (r"layer(\d)\.(\d+)\.conv([13])", "conv{L}_block{b}_{2}_conv"),
+    (r"layer(\d)\.(\d+)\.bn([13])", "conv{L}_block{b}_{2}_bn"),
+    (r"layer(\d)\.(\d+)\.conv2\.conv", "conv{L}_block{b}_2_conv"),
+    (r"layer(\d)\.(\d+)\.conv2\.bn0", "conv{L}_block{b}_2_bn"),
+    (r"layer(\d)\.(\d+)\.conv2\.fc([12])", "conv{L}_block{b}_2_fc{2}"),
+    (r"layer(\d)\.(\d+)\.conv2\.bn1", "conv{L}_block{b}_2_fc1_bn"),
+    (r"layer(\d)\.(\d+)\.downsample\.1", "conv{L}_block{b}_0_conv"),
+    (r"layer(\d)\.(\d+)\.downsample\.2", "conv{L}_block{b}_0_bn"),
+    (r"fc", "predictions"),
+]
+_SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST}
 
 
 def _rule_target(module: str, rules) -> str | None:

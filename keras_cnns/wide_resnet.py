@@ -33,7 +33,8 @@ import keras
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, check_rate
 from keras_cnns.contract import Head
-from keras_cnns.blocks import STRIDE_PADDINGS, StageSpec, bottleneck_block, conv_norm_act
+from keras_cnns.blocks import (STRIDE_PADDINGS, StageSpec, bottleneck_block, conv_norm_act,
+                               strided_max_pool)
 from keras_cnns.preact_resnet import BASE_FILTERS, PRESET, basic_unit, preact_network, torch_stem
 from keras_cnns.resnet import DEPTHS as RESNET_DEPTHS
 from keras_cnns.resnet import STAGE_WIDTHS, imagenet_resnet
@@ -79,8 +80,7 @@ def symmetric_torch_stem(x):
     never win a maximum."""
     x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(x)
     x = conv_norm_act(x, 64, 7, name="conv1", strides=2, padding="valid", preset=PRESET)
-    x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
-    return keras.layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+    return strided_max_pool(x, stride_padding="symmetric")
 
 
 #: The bottleneck depths of He et al. 2016's Table 1 that can be widened.

@@ -275,3 +275,25 @@ def test_layers_refuse_bad_arguments_with_the_rule():
     with pytest.raises(ValueError, match="Received: interpolation='cubic'"):
         ResizeTo("cubic")
     assert math.isclose(blocks.eca_kernel_size(256, gamma=2, b=1), 5)
+
+
+def test_resnest_symmetric_padding_pads_as_the_authors_code_with_the_same_parameters():
+    # padding="symmetric" (the authors' PyTorch code, timm's port): one pixel each side of
+    # the stem's strided 3x3 and max-pool and of the avd 3x3 pool ("valid": divides by 9)
+    with uninitialised():
+        same = keras_cnns.create_model("resnest-14", input_shape=(65, 65, 3))
+        sym = keras_cnns.create_model("resnest-14", padding="symmetric", input_shape=(65, 65, 3))
+        fast = keras_cnns.create_model("resnest-14-fast", padding="symmetric")
+    assert sym.count_params() == same.count_params()
+    assert sym.output_shape == same.output_shape
+    pads = [layer.name for layer in sym.layers if isinstance(layer, keras.layers.ZeroPadding2D)]
+    assert pads == ["conv1_1_pad", "pool1_pad"] + [f"conv{s}_block1_avd_pad" for s in (3, 4, 5)]
+    assert all(sym.get_layer(name).padding == ((1, 1), (1, 1)) for name in pads)
+    assert sym.get_layer("conv1_1_conv").padding == "valid"
+    assert sym.get_layer("pool1_pool").padding == "valid"
+    assert sym.get_layer("conv3_block1_avd").padding == "valid"
+    assert not any(isinstance(layer, keras.layers.ZeroPadding2D) for layer in same.layers)
+    names = [layer.name for layer in fast.layers]
+    assert names.index("conv3_block1_avd_pad") < names.index("conv3_block1_2_conv")
+    with pytest.raises(ValueError, match=r"ResNeSt padding must be.*Received: padding='valid'"):
+        keras_cnns.ResNeSt(14, padding="valid")

@@ -24,6 +24,10 @@ PAIRS = [  # (torch model, input size): the smallest member of each mapped schem
     ("torchvision/wide_resnet50_2", 64),
     ("timm/legacy_seresnet50", 64),
     ("torchvision/vgg11_bn", 224),  # the fully-connected head needs 224x224
+    ("timm/resnest14d", 64),  # ResNeSt: radix 2, avd after the split-attention conv
+    ("timm/resnest26d", 64),
+    ("timm/resnest50d_4s2x40d", 64),  # avd first; radix 4 in 2 cardinal groups
+    ("timm/resnest50d_1s4x24d", 64),  # avd first; radix 1 (sigmoid) in 4 groups
 ]
 
 
@@ -134,3 +138,33 @@ def test_checkpoint_path(tmp_path):
     ours = torch_weights.from_torch("torchvision/resnet18", path, classes=10)
     np.testing.assert_allclose(np.asarray(ours.get_layer("predictions").bias),
                                torch_model.fc.bias.detach().numpy())
+
+
+RESNEST = [source for source, twin in torch_weights.TWINS.items() if twin.scheme == "resnest"]
+
+
+@pytest.mark.parametrize("source", RESNEST)
+def test_resnest_twins_hold_as_many_values_as_timm(source):
+    # every timm ResNeSt (the 101/200/269-layer ones too deep to run here): our twin's
+    # weights and BN statistics count exactly the state dict's values (structure only)
+    from keras_cnns.uninitialised import uninitialised
+    with torch.device("meta"):  # shapes only, no values drawn
+        state = timm.create_model(source.split("/")[1], pretrained=False).state_dict()
+    values = sum(v.numel() for k, v in state.items() if not k.endswith("num_batches_tracked"))
+    with uninitialised():
+        ours = torch_weights.twin_model(source)
+    assert ours.count_params() == values
+
+
+def test_resnest_symmetric_padding_is_needed():
+    # timm ResNeSt-14 into the default "same"-padded ResNeSt-14: loads, other logits
+    torch_model = _torch_model("timm/resnest14d")
+    from keras_cnns import create_model
+    ours = create_model("resnest-14", classes=10, classifier_activation=None,
+                        input_shape=(64, 64, 3))
+    torch_weights.load_torch_state_dict(ours, torch_model.state_dict(), source="timm/resnest14d")
+    x = np.random.default_rng(1).normal(size=(1, 3, 64, 64)).astype("float32")
+    with torch.no_grad():
+        expected = torch_model(torch.from_numpy(x)).numpy()
+    got = np.asarray(ours(x.transpose(0, 2, 3, 1), training=False))
+    assert np.abs(got - expected).max() > 1e-2 * np.abs(expected).max()

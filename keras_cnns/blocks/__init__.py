@@ -20,7 +20,8 @@ from keras_cnns.blocks.attention import (ATTENTION, get_attention, register_atte
 from keras_cnns.blocks.conv import PRESETS, ConvPreset, batch_norm, conv, conv_norm_act, norm_act
 from keras_cnns.blocks.residual import (AVG_DOWN, SHORTCUTS, STRIDE_PADDINGS, STRIDE_PLACEMENTS,
                                         basic_block, basic_branch, bottleneck_block,
-                                        preact_block, residual_merge, shortcut, strided_3x3)
+                                        preact_block, residual_merge, shortcut, strided_3x3,
+                                        strided_max_pool)
 from keras_cnns.blocks.stages import (MAX_BLOCKS_PER_GRAPH, MAX_FLAT_BLOCKS, StageSpec,
                                       find_layer, nested, run_stages, stage)
 # Attention modules in their own files; importing them registers them in the factory.
@@ -36,6 +37,7 @@ __all__ = [
     "STRIDE_PADDINGS", "STRIDE_PLACEMENTS", "ConvPreset", "StageSpec", "basic_block", "basic_branch", "batch_norm",
     "bottleneck_block", "conv", "conv_norm_act", "find_layer", "get_attention", "nested", "norm_act",
     "preact_block", "register_attention", "residual_merge", "run_stages", "shortcut", "strided_3x3",
+    "strided_max_pool",
     "squeeze_excite", "stage",
     "AVG_DOWN", "attention_module", "cbam", "channel_attention", "cmpe_se", "cse", "eca",
     "eca_kernel_size", "preact_bottleneck", "scse", "selective_kernel", "soft_mask",

@@ -95,6 +95,19 @@ def strided_3x3(x, filters: int, strides: int, *, name: str, preset, groups: int
                          strides=strides, padding=padding, activation=activation)
 
 
+def strided_max_pool(x, *, stride_padding: str = "same", name: str = "pool1_pool",
+                     pad_name: str = "pool1_pad"):
+    """The stems' 3x3/2 max-pool: ``"same"`` (TensorFlow's: nothing before and one pixel
+    after on an even size; Caffe's ``pad: 0`` with its rounding up) or ``"symmetric"`` (a
+    ``ZeroPadding2D`` of one pixel on each side, ``pad_name``, then "valid": PyTorch's and
+    Torch's ``padding=1``; after a ReLU, the zeros never win a maximum)."""
+    _check_stride_padding(stride_padding)
+    if stride_padding == "symmetric":
+        x = keras.layers.ZeroPadding2D(1, name=pad_name)(x)
+        return keras.layers.MaxPooling2D(3, strides=2, name=name)(x)
+    return keras.layers.MaxPooling2D(3, strides=2, padding="same", name=name)(x)
+
+
 def basic_branch(x, filters: int, strides: int = 1, *, name: str,
                  preset: str | ConvPreset = "keras", stride_padding: str = "same"):
     """F(x) of the basic block (Fig. 2): 3x3 conv-BN-ReLU, 3x3 conv-BN; a strided first
