@@ -11,8 +11,10 @@ reduction r = 16 in every bottleneck, fc dims [16, 256], [32, 512], [64, 1024], 
 
 Departures, named: the excitation fcs have biases, as in the released Caffe models; the
 convolutions have none (batch norm follows each). SE-ResNet keeps the stride on the first
-1x1 of a downsampling block (the released SE-ResNet models, like ResNet's); SE-ResNeXt on
-the grouped 3x3 (as ResNeXt).
+1x1 of a downsampling block by default (the released Caffe SE-ResNet models, like ResNet's);
+``stride_at="3x3"`` moves it to the 3x3 ("v1.5", as timm's ``seresnet50``); SE-ResNeXt has
+it on the grouped 3x3 (as ResNeXt). ``padding="symmetric"`` pads the 3x3/2 max-pool and the
+strided 3x3s one pixel on each side, as PyTorch code does (see :func:`keras_cnns.ResNet`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from __future__ import annotations
 import keras
 
 from keras_cnns import registry
+import functools
+
 from keras_cnns.arguments import check_choice
-from keras_cnns.blocks import bottleneck_block, squeeze_excite
+from keras_cnns.blocks import (STRIDE_PADDINGS, STRIDE_PLACEMENTS, bottleneck_block,
+                               squeeze_excite)
 from keras_cnns.blocks.attention import check_se_ratio
 from keras_cnns.contract import Head, variant
-from keras_cnns.resnet import DEPTHS, imagenet_resnet, stage_specs
+from keras_cnns.resnet import DEPTHS, imagenet_resnet, resnet_stem, stage_specs
 from keras_cnns.resnext import check_template, resnext_network
 
 PAPER = ("Hu, Shen, Albanie, Sun & Wu, Squeeze-and-Excitation Networks, CVPR 2018 / TPAMI "
@@ -39,7 +44,8 @@ REDUCTION = 16
            registry.name("se-resnet-{depth}-r{ratio}",
                          where=lambda a: a["depth"] in (50, 101, 152))],
     models=["se-resnet-50", "se-resnet-101", "se-resnet-152"])
-def SEResNet(depth: int = 50, ratio: int = REDUCTION, *, include_top: bool = True,
+def SEResNet(depth: int = 50, ratio: int = REDUCTION, stride_at: str = "1x1",
+             padding: str = "same", *, include_top: bool = True,
              weights=None, input_tensor=None, input_shape=None, pooling=None,
              classes: int = 1000, classifier_activation="softmax",
              name: str | None = None) -> keras.Model:
@@ -48,15 +54,35 @@ def SEResNet(depth: int = 50, ratio: int = REDUCTION, *, include_top: bool = Tru
     Args:
         depth: 50, 101 or 152.
         ratio: the SE reduction ratio r (16 in the paper); it must divide 256.
+        stride_at: ``"1x1"`` (default; the released Caffe models) or ``"3x3"`` (ResNet
+            "v1.5", timm's ``seresnet50``): which convolution of a downsampling block
+            carries the stride 2. No count changes.
+        padding: ``"same"`` (default, TensorFlow's) or ``"symmetric"`` (one pixel on each
+            side of the 3x3/2 max-pool and the strided 3x3s, as PyTorch pads). No count
+            changes.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``.
     """
     check_choice("depth", depth, (50, 101, 152), "SE-ResNet depth must be one of 50, 101, 152.")
     check_se_ratio(256, ratio)
+    check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
+                 "SE-ResNet stride_at must be '1x1' (the released Caffe models) or '3x3' "
+                 "(v1.5).")
+    _check_padding(padding, "SE-ResNet")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
+    suffix = "_v1_5" if stride_at == "3x3" else ""
     return imagenet_resnet(head, stage_specs(DEPTHS[depth][0]), bottleneck_block,
-                           f"se_resnet{depth}", stride_at="1x1", attention=("se", {"ratio": ratio}))
+                           f"se_resnet{depth}{suffix}",
+                           stem=functools.partial(resnet_stem, pool_padding=padding),
+                           stride_at=stride_at, stride_padding=padding,
+                           attention=("se", {"ratio": ratio}))
+
+
+def _check_padding(padding, family: str) -> None:
+    check_choice("padding", padding, STRIDE_PADDINGS,
+                 f"{family} padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel "
+                 "on each side of the strided 3x3 pool and convolutions).")
 
 
 @registry.register(
@@ -65,7 +91,7 @@ def SEResNet(depth: int = 50, ratio: int = REDUCTION, *, include_top: bool = Tru
                          where=lambda a: a["depth"] in (50, 101))],
     models=["se-resnext-50-32x4d", "se-resnext-101-32x4d"], smallest="se-resnext-50-2x4d")
 def SEResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, ratio: int = REDUCTION,
-              form: str = "c", *, include_top: bool = True, weights=None, input_tensor=None,
+              form: str = "c", padding: str = "same", *, include_top: bool = True, weights=None, input_tensor=None,
               input_shape=None, pooling=None, classes: int = 1000,
               classifier_activation="softmax", name: str | None = None) -> keras.Model:
     """SE-ResNeXt-``depth`` (C x d; 50 or 101): the ResNeXt template + SE in every block.
@@ -74,16 +100,18 @@ def SEResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, ratio: int
         depth: 50 or 101.
         cardinality, width, form: C, d and the block form of :func:`keras_cnns.ResNeXt`.
         ratio: the SE reduction ratio r (16 in the paper); it must divide 256.
+        padding: ``"same"`` (default) or ``"symmetric"``, as :func:`SEResNet`.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``.
     """
     check_template(depth, cardinality, width, form, depths=(50, 101), family="SE-ResNeXt")
     check_se_ratio(256, ratio)
+    _check_padding(padding, "SE-ResNeXt")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     return resnext_network(head, depth, cardinality, width, form,
                            f"se_resnext{depth}_{cardinality}x{width}d",
-                           attention=("se", {"ratio": ratio}))
+                           attention=("se", {"ratio": ratio}), padding=padding)
 
 
 SEResNet50 = variant(SEResNet, "SEResNet50", "SE-ResNet-50 (r = 16).", depth=50)

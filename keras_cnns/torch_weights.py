@@ -29,6 +29,13 @@ Keras model whose logits equal torch's in eval mode (up to float32 summation ord
   SE fcs as 1x1 convolutions with biases, and a 3x3/2 max-pool with ``ceil_mode=True`` and no
   padding, which equals TensorFlow's ``"same"`` on an even size (the 112x112 of a 224 input):
   ``se-resnet-50`` as it is (an odd stem output would differ by a row and a column);
+* timm ``seresnet50/101/152`` (timm's ResNet with ``attn_layer="se"``; ``seresnet50.a1_in1k``
+  etc. are trained by timm, not by Hu et al.): the stride on the 3x3 and PyTorch's padding,
+  ``se-resnet-<depth>`` with ``stride_at="3x3", padding="symmetric"``; the SE module after
+  the block's last batch norm, fcs as 1x1 convolutions with biases, ``C / 16`` channels
+  (timm rounds to multiples of 8: 16..128, the same); and ``seresnext50_32x4d``,
+  ``seresnext101_32x4d/32x8d/64x4d``: ``se-resnext-<depth>-<C>x<d>d`` with
+  ``padding="symmetric"``. Keys ``layer<i>.<j>.se.fc1/fc2`` -> ``<block>_se_reduce/_expand``;
 * timm ``resnest14d``, ``resnest26d``, ``resnest50d``, ``resnest101e``, ``resnest200e`` and
   ``resnest269e`` (Zhang et al. 2020, arXiv:2004.08955; the authors' ``zhanghang1989/ResNeSt``
   ported): ``resnest-14/26/50/101/200/269`` (deep stem 32 wide up to 50 layers, 64 beyond;
@@ -52,9 +59,11 @@ average pool), not the two-tower net of Krizhevsky et al. 2012 that :mod:`keras_
 builds; torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions
 where the paper's 5x5 branch has 5x5, and ``ceil_mode`` pools (its own comment names the 3x3
 as a known bug kept for its weights), so it is not :mod:`keras_cnns.googlenet`, which stays
-the paper's; timm's ``seresnet50``, ``ecaresnet50d`` and ``skresnet18`` put the stride on the
-3x3 and/or use ResNet-D stems and average-pool shortcuts, which our SE, ECA and SK builders
-do not offer as arguments: not mapped.
+the paper's; timm's ``legacy_seresnext50/101_32x4d`` (Caffe's SE-ResNeXt) pad the stem's
+max-pool as TensorFlow's ``"same"`` (``ceil_mode``) but the strided grouped 3x3s one pixel
+on each side, a mix that ``SEResNeXt(padding=...)`` does not offer; timm's ``ecaresnet50d``
+and ``skresnet18`` use ResNet-D stems, average-pool shortcuts or timm's own SK layout, which
+our ECA and SK builders do not offer as arguments: not mapped.
 
 Mapping: convolution kernels OIHW -> HWIO (grouped kernels keep their (kh, kw, in/groups,
 out) layout; depthwise (C*m, 1, kh, kw) -> (kh, kw, C, m)); linear weights transposed (the
@@ -113,6 +122,11 @@ def _twins() -> dict[str, TorchTwin]:
         twins.append(TorchTwin(f"torchvision/vgg{depth}_bn", f"vgg-{config}-bn", {}, "vgg"))
     twins += [TorchTwin(f"timm/legacy_seresnet{d}", f"se-resnet-{d}", {}, "legacy-senet")
               for d in (50, 101, 152)]
+    v15 = {"stride_at": "3x3", **sym}
+    twins += [TorchTwin(f"timm/seresnet{d}", f"se-resnet-{d}", v15, "timm-se")
+              for d in (50, 101, 152)]
+    twins += [TorchTwin(f"timm/seresnext{d}_{s}", f"se-resnext-{d}-{s}", sym, "timm-se")
+              for d, s in ((50, "32x4d"), (101, "32x4d"), (101, "32x8d"), (101, "64x4d"))]
     twins += [TorchTwin(f"timm/resnest{d}{'d' if d <= 50 else 'e'}", f"resnest-{d}", sym,
                         "resnest") for d in (14, 26, 50, 101, 200, 269)]
     twins += [TorchTwin(f"timm/resnest50d_{s}", f"resnest-50-fast-{s}", sym, "resnest")
@@ -220,7 +234,13 @@ _RESNEST = [  # timm's ResNet with a deep stem, avg_down shortcuts and SplitAttn
     (r"layer(\d)\.(\d+)\.downsample\.2", "conv{L}_block{b}_0_bn"),
     (r"fc", "predictions"),
 ]
-_SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST}
+_TIMM_SE = [  # timm's ResNet with attn_layer="se": the SEModule after bn3, fcs as 1x1 convs
+    *_RESNET,
+    (r"layer(\d)\.(\d+)\.se\.fc1", "conv{L}_block{b}_se_reduce"),
+    (r"layer(\d)\.(\d+)\.se\.fc2", "conv{L}_block{b}_se_expand"),
+]
+_SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST,
+            "timm-se": _TIMM_SE}
 
 
 def _rule_target(module: str, rules) -> str | None:

@@ -113,6 +113,20 @@ def test_se_resnet_structure():
     assert se.get_layer("conv4_block1_2_conv").groups == 32
 
 
+def test_se_resnet_stride_on_the_3x3_moves_the_stride_and_keeps_the_counts():
+    # stride_at="3x3": ResNet v1.5's placement (timm's seresnet50), nothing else changes
+    from keras_cnns.uninitialised import uninitialised
+    with uninitialised():
+        paper, v15 = keras_cnns.SEResNet(50), keras_cnns.SEResNet(50, stride_at="3x3")
+    for stage in (3, 4, 5):
+        assert paper.get_layer(f"conv{stage}_block1_1_conv").strides == (2, 2)
+        assert paper.get_layer(f"conv{stage}_block1_2_conv").strides == (1, 1)
+        assert v15.get_layer(f"conv{stage}_block1_1_conv").strides == (1, 1)
+        assert v15.get_layer(f"conv{stage}_block1_2_conv").strides == (2, 2)
+    assert v15.count_params() == paper.count_params()
+    assert v15.output.shape == paper.output.shape
+
+
 def test_squeeze_excite_on_any_tensor():
     inputs = keras.Input((5, 5, 32))
     outputs = keras_cnns.squeeze_excite(inputs, ratio=8, name="x")
@@ -136,6 +150,10 @@ def test_squeeze_excite_on_any_tensor():
     (lambda: keras_cnns.SEResNet(34), "Received: depth=34"),
     (lambda: keras_cnns.SEResNet(50, ratio=3), "r must divide .* Received: ratio=3"),
     (lambda: keras_cnns.SEResNeXt(152), "Received: depth=152"),
+    (lambda: keras_cnns.SEResNet(50, stride_at="2x2"), "'1x1'.*'3x3'.*Received: stride_at='2x2'"),
+    (lambda: keras_cnns.SEResNet(50, padding="valid"),
+     "'same'.*'symmetric'.*Received: padding='valid'"),
+    (lambda: keras_cnns.SEResNeXt(50, padding=None), "'symmetric'.*Received: padding=None"),
     (lambda: keras_cnns.squeeze_excite(keras.Input((4, 4, 24)), ratio=16),
      "r must divide the block's 24 channels. Received: ratio=16"),
     (lambda: keras_cnns.ResNeXt(50, pooling="min", include_top=False), "Received: pooling='min'"),
@@ -149,7 +167,9 @@ def test_bad_arguments(build, message):
     lambda padding: keras_cnns.ResNeXt(50, 2, 4, padding=padding, form="c"),
     lambda padding: keras_cnns.ResNeXt(50, 2, 4, padding=padding, form="b"),
     lambda padding: keras_cnns.create_model("wrn-50-0.25-bottleneck", padding=padding),
-], ids=["resnext-c", "resnext-b", "wrn-bottleneck"])
+    lambda padding: keras_cnns.SEResNet(50, stride_at="3x3", padding=padding),
+    lambda padding: keras_cnns.SEResNeXt(50, 2, 4, padding=padding),
+], ids=["resnext-c", "resnext-b", "wrn-bottleneck", "se-resnet-v1.5", "se-resnext"])
 def test_symmetric_padding_pads_the_pool_and_strided_3x3s(build):
     # padding="symmetric" (the authors' Torch code, torchvision): explicit one-pixel pads
     # before the max-pool and each strided 3x3, valid convolutions; counts and shapes equal

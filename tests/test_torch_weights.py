@@ -23,6 +23,8 @@ PAIRS = [  # (torch model, input size): the smallest member of each mapped schem
     ("torchvision/resnext50_32x4d", 64),
     ("torchvision/wide_resnet50_2", 64),
     ("timm/legacy_seresnet50", 64),
+    ("timm/seresnet50", 64),  # stride on the 3x3, PyTorch's padding
+    ("timm/seresnext50_32x4d", 64),
     ("torchvision/vgg11_bn", 224),  # the fully-connected head needs 224x224
     ("timm/resnest14d", 64),  # ResNeSt: radix 2, avd after the split-attention conv
     ("timm/resnest26d", 64),
@@ -140,12 +142,13 @@ def test_checkpoint_path(tmp_path):
                                torch_model.fc.bias.detach().numpy())
 
 
-RESNEST = [source for source, twin in torch_weights.TWINS.items() if twin.scheme == "resnest"]
+TIMM = [source for source, twin in torch_weights.TWINS.items()
+        if twin.scheme in ("resnest", "timm-se")]
 
 
-@pytest.mark.parametrize("source", RESNEST)
-def test_resnest_twins_hold_as_many_values_as_timm(source):
-    # every timm ResNeSt (the 101/200/269-layer ones too deep to run here): our twin's
+@pytest.mark.parametrize("source", TIMM)
+def test_timm_twins_hold_as_many_values_as_timm(source):
+    # every timm ResNeSt and SE net (the deep ones too slow to run here): our twin's
     # weights and BN statistics count exactly the state dict's values (structure only)
     from keras_cnns.uninitialised import uninitialised
     with torch.device("meta"):  # shapes only, no values drawn
@@ -163,6 +166,22 @@ def test_resnest_symmetric_padding_is_needed():
     ours = create_model("resnest-14", classes=10, classifier_activation=None,
                         input_shape=(64, 64, 3))
     torch_weights.load_torch_state_dict(ours, torch_model.state_dict(), source="timm/resnest14d")
+    x = np.random.default_rng(1).normal(size=(1, 3, 64, 64)).astype("float32")
+    with torch.no_grad():
+        expected = torch_model(torch.from_numpy(x)).numpy()
+    got = np.asarray(ours(x.transpose(0, 2, 3, 1), training=False))
+    assert np.abs(got - expected).max() > 1e-2 * np.abs(expected).max()
+
+
+@pytest.mark.parametrize("arguments", [{}, {"stride_at": "3x3"}, {"padding": "symmetric"}],
+                         ids=["paper", "stride only", "padding only"])
+def test_timm_seresnet_needs_both_the_stride_on_the_3x3_and_the_padding(arguments):
+    # timm seresnet50 into SE-ResNet-50 with one or neither option: loads, other logits
+    torch_model = _torch_model("timm/seresnet50")
+    from keras_cnns import create_model
+    ours = create_model("se-resnet-50", classes=10, classifier_activation=None,
+                        input_shape=(64, 64, 3), **arguments)
+    torch_weights.load_torch_state_dict(ours, torch_model.state_dict(), source="timm/seresnet50")
     x = np.random.default_rng(1).normal(size=(1, 3, 64, 64)).astype("float32")
     with torch.no_grad():
         expected = torch_model(torch.from_numpy(x)).numpy()
