@@ -19,11 +19,11 @@ strided 3x3s one pixel on each side, as PyTorch code does (see :func:`keras_cnns
 
 from __future__ import annotations
 
+import functools
+
 import keras
 
 from keras_cnns import registry
-import functools
-
 from keras_cnns.arguments import check_choice
 from keras_cnns.blocks import (STRIDE_PADDINGS, STRIDE_PLACEMENTS, bottleneck_block,
                                squeeze_excite)
