@@ -70,6 +70,12 @@ SMALL_TWINS = {
     "resnest-50": "resnest-14",
 }
 
+#: Parsed, unlisted members offered to the cover for an item that only costlier members hold:
+#: ECA-ResNet-18 with the per-stage 1-D kernels 3, 5, 5, 7 has the kernel 7 of ECA-ResNet-50's
+#: adaptive psi(2048) and ResNet-18's 3 and 5 (110 variables; ECA-ResNet-50, 283, was in the
+#: cover for its kernel 7 alone).
+STAND_INS = ("eca-resnet-18-k3557",)
+
 
 @functools.cache
 def layer_cover() -> list[str]:
@@ -77,11 +83,11 @@ def layer_cover() -> list[str]:
     code path in the registry: every layer type with each of its kernel sizes, strides and
     groupings, and each number of outputs. Candidates are the listed models and each
     family's ``smallest`` (e.g. ``stochastic-depth-resnet-8``, whose layers are those of
-    ResNet-110 with stochastic depth). Serialisation and the backends act per layer; how a
+    ResNet-110 with stochastic depth), :data:`SMALL_TWINS` and :data:`STAND_INS`. Serialisation and the backends act per layer; how a
     family composes its layers is Keras' functional graph, run for every family by its
     training step."""
     candidates = {name: m for family in _runtime_members().values() for name, m in family.items()}
-    for name in [smallest(family) for family in FAMILIES] + list(SMALL_TWINS.values()):
+    for name in [*(smallest(family) for family in FAMILIES), *SMALL_TWINS.values(), *STAND_INS]:
         candidates[name] = (_variables(name), _code_path(name) - {("nested stage",)})
     return runtime_contract.cover(candidates)
 
@@ -92,6 +98,15 @@ def test_small_twins_have_the_code_path_of_their_listed_member(listed):
     assert listed in MODELS and twin not in MODELS
     assert keras_cnns.model_info(twin).family == keras_cnns.model_info(listed).family
     assert _code_path(twin) == _code_path(listed) and _variables(twin) < _variables(listed)
+
+
+@pytest.mark.parametrize("name", STAND_INS)
+def test_stand_ins_hold_only_items_of_listed_models(name):
+    # a stand-in adds no item of its own (the cover still covers exactly the registry's
+    # items) and earns its place in the cover
+    listed = frozenset().union(*(_code_path(n) for n in MODELS))
+    assert name not in MODELS and _code_path(name) <= listed
+    assert name in layer_cover()
 
 
 @functools.cache
