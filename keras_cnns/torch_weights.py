@@ -24,6 +24,12 @@ Keras model whose logits equal torch's in eval mode (up to float32 summation ord
   arXiv:1409.1556; ``vgg-d-bn`` is the later batch-norm variant, see :mod:`keras_cnns.vgg`):
   configurations A, B, D, E; torchvision's adaptive 7x7 average pool is the identity at the
   224x224 input the fully-connected head needs;
+* torchvision DenseNet-121/161/169/201 (Huang et al. 2017, arXiv:1608.06993, Table 1):
+  ``densenet-<depth>`` with ``padding="symmetric"`` (the stem's 7x7/2 padded 3 and the 3x3/2
+  max-pool 1 on each side); torchvision concatenates a layer's input before its new
+  features, as ours. Keys ``features.denseblock<i>.denselayer<j>.norm1/conv1/norm2/conv2``
+  -> ``conv<i+1>_block<j>_0_bn/_0_conv/_1_bn/_1_conv``, ``features.transition<i>.norm/conv``
+  -> ``pool<i+1>_bn/_conv``, ``features.norm5`` -> ``post_bn``;
 * timm ``legacy_seresnet50/101/152`` (the Caffe SE-ResNets of Hu et al. 2018,
   arXiv:1709.01507, ported by Cadene's ``pretrainedmodels``): the stride on the first 1x1,
   SE fcs as 1x1 convolutions with biases, and a 3x3/2 max-pool with ``ceil_mode=True`` and no
@@ -120,6 +126,8 @@ def _twins() -> dict[str, TorchTwin]:
     for config, depth in (("a", 11), ("b", 13), ("d", 16), ("e", 19)):
         twins.append(TorchTwin(f"torchvision/vgg{depth}", f"vgg-{config}", {}, "vgg"))
         twins.append(TorchTwin(f"torchvision/vgg{depth}_bn", f"vgg-{config}-bn", {}, "vgg"))
+    twins += [TorchTwin(f"torchvision/densenet{d}", f"densenet-{d}", sym, "densenet")
+              for d in (121, 161, 169, 201)]
     twins += [TorchTwin(f"timm/legacy_seresnet{d}", f"se-resnet-{d}", {}, "legacy-senet")
               for d in (50, 101, 152)]
     v15 = {"stride_at": "3x3", **sym}
@@ -234,13 +242,23 @@ _RESNEST = [  # timm's ResNet with a deep stem, avg_down shortcuts and SplitAttn
     (r"layer(\d)\.(\d+)\.downsample\.2", "conv{L}_block{b}_0_bn"),
     (r"fc", "predictions"),
 ]
+_DENSENET = [  # torchvision: features.denseblock<i>.denselayer<j> counts both from 1
+    (r"features\.conv0", "conv1_conv"), (r"features\.norm0", "conv1_bn"),
+    (r"features\.denseblock(\d)\.denselayer(\d+)\.norm1", "conv{L}_block{1}_0_bn"),
+    (r"features\.denseblock(\d)\.denselayer(\d+)\.conv1", "conv{L}_block{1}_0_conv"),
+    (r"features\.denseblock(\d)\.denselayer(\d+)\.norm2", "conv{L}_block{1}_1_bn"),
+    (r"features\.denseblock(\d)\.denselayer(\d+)\.conv2", "conv{L}_block{1}_1_conv"),
+    (r"features\.transition(\d)\.norm", "pool{L}_bn"),
+    (r"features\.transition(\d)\.conv", "pool{L}_conv"),
+    (r"features\.norm5", "post_bn"), (r"classifier", "predictions"),
+]
 _TIMM_SE = [  # timm's ResNet with attn_layer="se": the SEModule after bn3, fcs as 1x1 convs
     *_RESNET,
     (r"layer(\d)\.(\d+)\.se\.fc1", "conv{L}_block{b}_se_reduce"),
     (r"layer(\d)\.(\d+)\.se\.fc2", "conv{L}_block{b}_se_expand"),
 ]
 _SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST,
-            "timm-se": _TIMM_SE}
+            "timm-se": _TIMM_SE, "densenet": _DENSENET}
 
 
 def _rule_target(module: str, rules) -> str | None:
@@ -248,9 +266,11 @@ def _rule_target(module: str, rules) -> str | None:
         match = re.fullmatch(pattern, module)
         if match:
             groups = match.groups()
-            fields = {}
-            if groups:  # layer<L>.<b>: torch counts stages from 1 (conv2), blocks from 0
-                fields = {"L": int(groups[0]) + 1, "b": int(groups[1]) + 1}
+            # layer<L>.<b> / denseblock<L>: torch counts stages from 1 (ours from conv2),
+            # residual blocks from 0
+            fields = {"L": int(groups[0]) + 1} if groups else {}
+            if len(groups) > 1:
+                fields["b"] = int(groups[1]) + 1
             return target.format(*groups, **fields)
     return None
 

@@ -25,6 +25,7 @@ PAIRS = [  # (torch model, input size): the smallest member of each mapped schem
     ("timm/legacy_seresnet50", 64),
     ("timm/seresnet50", 64),  # stride on the 3x3, PyTorch's padding
     ("timm/seresnext50_32x4d", 64),
+    ("torchvision/densenet121", 64),
     ("torchvision/vgg11_bn", 224),  # the fully-connected head needs 224x224
     ("timm/resnest14d", 64),  # ResNeSt: radix 2, avd after the split-attention conv
     ("timm/resnest26d", 64),
@@ -71,6 +72,7 @@ def test_every_twin_builds_with_its_arguments():
     # the table's registry names and arguments are valid (structure only, no torch run)
     from keras_cnns.uninitialised import uninitialised
     for source in ("torchvision/resnet34", "torchvision/resnet101", "torchvision/vgg16_bn",
+                   "torchvision/densenet161", "torchvision/densenet201",
                    "torchvision/resnext101_32x8d", "timm/legacy_seresnet101"):
         with uninitialised():
             model = torch_weights.twin_model(source)
@@ -142,17 +144,19 @@ def test_checkpoint_path(tmp_path):
                                torch_model.fc.bias.detach().numpy())
 
 
-TIMM = [source for source, twin in torch_weights.TWINS.items()
-        if twin.scheme in ("resnest", "timm-se")]
+COUNTED = [source for source, twin in torch_weights.TWINS.items()
+           if twin.scheme in ("resnest", "timm-se", "densenet")]
 
 
-@pytest.mark.parametrize("source", TIMM)
-def test_timm_twins_hold_as_many_values_as_timm(source):
-    # every timm ResNeSt and SE net (the deep ones too slow to run here): our twin's
-    # weights and BN statistics count exactly the state dict's values (structure only)
+@pytest.mark.parametrize("source", COUNTED)
+def test_twins_hold_as_many_values_as_torch(source):
+    # every timm ResNeSt and SE net and torchvision DenseNet (the deep ones too slow to run
+    # here): our twin's weights and BN statistics count exactly the state dict's values
     from keras_cnns.uninitialised import uninitialised
+    library, name = source.split("/")
     with torch.device("meta"):  # shapes only, no values drawn
-        state = timm.create_model(source.split("/")[1], pretrained=False).state_dict()
+        state = (timm.create_model(name, pretrained=False) if library == "timm"
+                 else getattr(torchvision.models, name)(weights=None)).state_dict()
     values = sum(v.numel() for k, v in state.items() if not k.endswith("num_batches_tracked"))
     with uninitialised():
         ours = torch_weights.twin_model(source)
