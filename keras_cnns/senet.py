@@ -91,9 +91,10 @@ def _check_padding(padding, family: str) -> None:
                          where=lambda a: a["depth"] in (50, 101))],
     models=["se-resnext-50-32x4d", "se-resnext-101-32x4d"], smallest="se-resnext-50-2x4d")
 def SEResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, ratio: int = REDUCTION,
-              form: str = "c", padding: str = "same", *, include_top: bool = True, weights=None, input_tensor=None,
-              input_shape=None, pooling=None, classes: int = 1000,
-              classifier_activation="softmax", name: str | None = None) -> keras.Model:
+              form: str = "c", padding: str = "same", *, include_top: bool = True,
+              weights=None, input_tensor=None, input_shape=None, pooling=None,
+              classes: int = 1000, classifier_activation="softmax",
+              name: str | None = None) -> keras.Model:
     """SE-ResNeXt-``depth`` (C x d; 50 or 101): the ResNeXt template + SE in every block.
 
     Args:

@@ -72,8 +72,8 @@ SMALL_TWINS = {
 
 #: Parsed, unlisted members offered to the cover for an item that only costlier members hold:
 #: ECA-ResNet-18 with the per-stage 1-D kernels 3, 5, 5, 7 has the kernel 7 of ECA-ResNet-50's
-#: adaptive psi(2048) and ResNet-18's 3 and 5 (110 variables; ECA-ResNet-50, 283, was in the
-#: cover for its kernel 7 alone).
+#: adaptive psi(2048) and the 3 and 5 of ECA-ResNet-18's (110 variables; ECA-ResNet-50, 283,
+#: was in the cover for its kernel 7 alone).
 STAND_INS = ("eca-resnet-18-k3557",)
 
 
@@ -83,9 +83,9 @@ def layer_cover() -> list[str]:
     code path in the registry: every layer type with each of its kernel sizes, strides and
     groupings, and each number of outputs. Candidates are the listed models and each
     family's ``smallest`` (e.g. ``stochastic-depth-resnet-8``, whose layers are those of
-    ResNet-110 with stochastic depth), :data:`SMALL_TWINS` and :data:`STAND_INS`. Serialisation and the backends act per layer; how a
-    family composes its layers is Keras' functional graph, run for every family by its
-    training step."""
+    ResNet-110 with stochastic depth), :data:`SMALL_TWINS` and :data:`STAND_INS`.
+    Serialisation and the backends act per layer; how a family composes its layers is Keras'
+    functional graph, run for every family by its training step."""
     candidates = {name: m for family in _runtime_members().values() for name, m in family.items()}
     for name in [*(smallest(family) for family in FAMILIES), *SMALL_TWINS.values(), *STAND_INS]:
         candidates[name] = (_variables(name), _code_path(name) - {("nested stage",)})
