@@ -310,6 +310,7 @@ def test_stand_ins_hold_only_items_of_listed_models(name):
     assert name not in MODELS and _code_path(name) <= listed
     assert name in layer_cover()
 
+
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_one_training_step_on_tensorflow(family):
     """Every family trains: gradients reach its weights. A family whose smallest member is in
