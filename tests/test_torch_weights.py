@@ -163,31 +163,28 @@ def test_twins_hold_as_many_values_as_torch(source):
     assert ours.count_params() == values
 
 
-def test_resnest_symmetric_padding_is_needed():
-    # timm ResNeSt-14 into the default "same"-padded ResNeSt-14: loads, other logits
-    torch_model = _torch_model("timm/resnest14d")
+def _other_logits_without(source: str, **arguments) -> bool:
+    """``source``'s weights loaded into its twin built with ``arguments`` instead of the
+    twin's own: they load (same shapes) and give other logits."""
+    torch_model = _torch_model(source)
     from keras_cnns import create_model
-    ours = create_model("resnest-14", classes=10, classifier_activation=None,
-                        input_shape=(64, 64, 3))
-    torch_weights.load_torch_state_dict(ours, torch_model.state_dict(), source="timm/resnest14d")
+    ours = create_model(torch_weights.TWINS[source].model, classes=10,
+                        classifier_activation=None, input_shape=(64, 64, 3), **arguments)
+    torch_weights.load_torch_state_dict(ours, torch_model.state_dict(), source=source)
     x = np.random.default_rng(1).normal(size=(1, 3, 64, 64)).astype("float32")
     with torch.no_grad():
         expected = torch_model(torch.from_numpy(x)).numpy()
     got = np.asarray(ours(x.transpose(0, 2, 3, 1), training=False))
-    assert np.abs(got - expected).max() > 1e-2 * np.abs(expected).max()
+    return np.abs(got - expected).max() > 1e-2 * np.abs(expected).max()
+
+
+def test_resnest_symmetric_padding_is_needed():
+    # timm ResNeSt-14 into the default "same"-padded ResNeSt-14
+    assert _other_logits_without("timm/resnest14d")
 
 
 @pytest.mark.parametrize("arguments", [{}, {"stride_at": "3x3"}, {"padding": "symmetric"}],
                          ids=["paper", "stride only", "padding only"])
 def test_timm_seresnet_needs_both_the_stride_on_the_3x3_and_the_padding(arguments):
-    # timm seresnet50 into SE-ResNet-50 with one or neither option: loads, other logits
-    torch_model = _torch_model("timm/seresnet50")
-    from keras_cnns import create_model
-    ours = create_model("se-resnet-50", classes=10, classifier_activation=None,
-                        input_shape=(64, 64, 3), **arguments)
-    torch_weights.load_torch_state_dict(ours, torch_model.state_dict(), source="timm/seresnet50")
-    x = np.random.default_rng(1).normal(size=(1, 3, 64, 64)).astype("float32")
-    with torch.no_grad():
-        expected = torch_model(torch.from_numpy(x)).numpy()
-    got = np.asarray(ours(x.transpose(0, 2, 3, 1), training=False))
-    assert np.abs(got - expected).max() > 1e-2 * np.abs(expected).max()
+    # timm seresnet50 into SE-ResNet-50 with one or neither option
+    assert _other_logits_without("timm/seresnet50", **arguments)
