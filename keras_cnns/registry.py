@@ -176,7 +176,7 @@ class ModelInfo:
         from keras_cnns.complexity import profile
         from keras_cnns.uninitialised import uninitialised
 
-        with uninitialised():
+        with uninitialised(checkpointable=False):
             model = self.build(**overrides)
         return profile(model)
 

@@ -9,6 +9,14 @@ about 270 MB; every registered model, built one after another, in 100 s and unde
 
 Reading such a variable's value draws a fresh sample from its initialiser (Keras' own
 placeholder for shape inference), so the model still runs, with weights that mean nothing.
+
+``uninitialised(checkpointable=False)`` also skips TensorFlow's checkpoint-dependency
+bookkeeping, which the TensorFlow backend runs on every attribute a layer sets (about 80
+per layer, most of them configuration): the graph, the layers and their variables are the
+same, Keras' own tracking (``model.weights``, ``.keras`` and ``.weights.h5`` files) is
+untouched, but ``tf.train.Checkpoint`` and SavedModel export do not see such a model's
+variables. Measured on the 2-core CI machine: ResNet-1202 builds in 5.7 s instead of
+7.5 s, ResNet-152 in 0.55 s instead of 0.80 s. The reproductions count with it.
 """
 
 from __future__ import annotations
@@ -22,17 +30,39 @@ __all__ = ["uninitialised"]
 
 
 @contextlib.contextmanager
-def uninitialised():
+def uninitialised(checkpointable: bool = True):
     """Inside, layers create their variables without initial values, and nothing
     initialises them afterwards.
 
     Keras registers each variable created in a ``StatelessScope`` for initialisation at the
     exit of the next outermost scope that initialises; the variables created here are taken
     off that list at exit, so that a later scope does not initialise every model built here.
+
+    ``checkpointable=False``: on TensorFlow, layers created inside do not record their
+    TensorFlow checkpoint dependencies (see the module docstring); for models that are
+    only counted and inspected.
     """
     pending = list(global_state.get_global_attribute("uninitialized_variables") or [])
+    untracked = contextlib.nullcontext()
+    if not checkpointable and keras.backend.backend() == "tensorflow":
+        untracked = _without_checkpoint_tracking()
     try:
-        with keras.StatelessScope(initialize_variables=False):
+        with untracked, keras.StatelessScope(initialize_variables=False):
             yield
     finally:
         global_state.set_global_attribute("uninitialized_variables", pending)
+
+
+@contextlib.contextmanager
+def _without_checkpoint_tracking():
+    """TensorFlow's ``AutoTrackable`` attribute hook of Keras objects replaced by a plain
+    attribute assignment while inside (Keras' own ``Layer.__setattr__`` tracking of
+    layers, variables and seed generators still runs first)."""
+    from keras.src.backend.tensorflow.trackable import KerasAutoTrackable
+
+    hook = KerasAutoTrackable.__dict__["__setattr__"]
+    KerasAutoTrackable.__setattr__ = object.__setattr__
+    try:
+        yield
+    finally:
+        KerasAutoTrackable.__setattr__ = hook

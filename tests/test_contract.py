@@ -158,7 +158,7 @@ def test_registered_model_builds_with_its_classifier_and_is_counted(name):
 def test_head_variants_of_the_smallest_model(family):
     name = smallest(family)
     info = keras_cnns.model_info(name)
-    with uninitialised():
+    with uninitialised(checkpointable=False):
         logits = info.build(classes=7, classifier_activation=None, name="mine")
         predictions = logits.get_layer("predictions")
         assert predictions.units == 7 and predictions.activation.__name__ == "linear"
