@@ -8,6 +8,14 @@ plain ResNet-110), ``p_L=0.5`` is the paper's linear decay rule. Each step is a 
 are not timed. Prints the
 median step time of each and the saving beside the paper's ~25% (Huang et al. 2016, Sec. 3)
 and the expected mult-add saving of the rule.
+
+Where the gap between the two goes: probe nets of one and of seven kept blocks at each
+stage's feature-map size (32x32x16, 16x16x32, 8x8x64; the same mult-adds per block) give the
+step time one block adds per stage, so the bench also prints the share of the blocks' time
+the rule skips with blocks weighted by their measured time instead of their mult-adds (the
+rule drops the late, 8x8 blocks most often, which take less time per mult-add than the
+early, 32x32 ones). The probes' per-block times carry their own overheads, so only their
+ratios are used.
 """
 
 from __future__ import annotations
@@ -53,6 +61,57 @@ def step_times(p_Ls: tuple[float, ...], batch: int, steps: int, warmup: int,
     return times
 
 
+#: Feature-map shape of each stage of a CIFAR ResNet (He et al. 2016, Sec. 4.2).
+STAGES = ((32, 32, 16), (16, 16, 32), (8, 8, 64))
+
+
+def _probe(shape: tuple, blocks: int, seed: int) -> keras.Model:
+    """``blocks`` kept stochastic-depth blocks (survival 1) at feature-map ``shape``, pooled,
+    under a 10-way classifier, compiled as :func:`_compiled`."""
+    from keras_cnns.stochastic_depth import stochastic_block
+
+    inputs = keras.Input(shape)
+    x = inputs
+    for index in range(blocks):
+        x = stochastic_block(x, shape[-1], 1, name=f"probe{index}", survival_probability=1.0,
+                             seed=seed)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    model = keras.Model(inputs, keras.layers.Dense(10)(x))
+    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def block_times(batch: int, steps: int, warmup: int, seed: int) -> list[float]:
+    """Seconds one kept block adds to a training step, per stage: the median step of a probe
+    of seven blocks minus that of one block, over six (the probes take turns)."""
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    probes = [(_probe(shape, n, seed), rng.normal(size=(batch, *shape)).astype("float32"))
+              for shape in STAGES for n in (1, 7)]
+    y = rng.integers(0, 10, size=batch)
+    times: list[list[float]] = [[] for _ in probes]
+    for index in range(warmup + steps):
+        for (model, x), record in zip(probes, times):
+            start = time.perf_counter()
+            model.train_on_batch(x, y)
+            if index >= warmup:
+                record.append(time.perf_counter() - start)
+    keras.backend.clear_session()
+    medians = [statistics.median(record) for record in times]
+    return [(medians[2 * s + 1] - medians[2 * s]) / 6 for s in range(len(STAGES))]
+
+
+def time_weighted_saving(per_stage: list[float], blocks: int = 54, p_L: float = 0.5) -> float:
+    """Expected share of the blocks' time the linear decay rule skips, for ``blocks`` blocks
+    in three equal stages, each block weighted by its stage's time ``per_stage``."""
+    from keras_cnns.stochastic_depth import survival_probabilities
+
+    stage = [per_stage[3 * index // blocks] for index in range(blocks)]
+    skipped = sum((1 - p) * t for p, t in zip(survival_probabilities(blocks, p_L), stage))
+    return skipped / sum(stage)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reproductions.bench_stochastic_depth",
                                      description=__doc__)
@@ -60,6 +119,8 @@ def main(argv=None) -> int:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-probes", dest="probes", action="store_false",
+                        help="skip the per-stage block timings")
     args = parser.parse_args(argv)
     plain, stochastic = step_times((1.0, 0.5), args.batch, args.steps, args.warmup, args.seed)
     a, b = statistics.median(plain), statistics.median(stochastic)
@@ -73,6 +134,13 @@ def main(argv=None) -> int:
           f"(total {sum(stochastic):.1f}s)")
     print(f"  saving: median {100 * (1 - b / a):.1f}%, total {100 * (1 - sum(stochastic) / sum(plain)):.1f}% "
           f"(paper: ~25%; expected mult-add saving of the rule: {expected:.1f}%)")
+    if args.probes:
+        per_stage = block_times(args.batch, args.steps, args.warmup, args.seed)
+        print("  one kept block's step time by stage (32x32x16, 16x16x32, 8x8x64; equal "
+              "mult-adds): " + ", ".join(f"{t * 1000:.1f} ms" for t in per_stage))
+        print(f"  share of the blocks' time the rule skips, blocks weighted by these times: "
+              f"{100 * time_weighted_saving(per_stage):.1f}% (by mult-adds: "
+              f"{100 * time_weighted_saving([1.0, 1.0, 1.0]):.1f}%)")
     return 0
 
 

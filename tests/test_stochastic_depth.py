@@ -163,3 +163,17 @@ def test_layer_rejects_a_survival_probability_outside_the_interval():
     with pytest.raises(ValueError, match=r"\(0, 1\]. Received: survival_probability=0"):
         _layer(0)
     assert math.isclose(_layer(1.0).survival_probability, 1.0)
+
+
+def test_bench_time_weighting_of_the_rule_agrees_with_the_mult_add_saving_at_equal_weights():
+    from reproductions.bench_stochastic_depth import time_weighted_saving
+    from reproductions.stochastic_depth import _expected_saving
+
+    # ResNet-110's 54 blocks have equal mult-adds: equal weights give 1 - E(L~)/L, and the
+    # engine's figure is that share of the blocks' mult-adds diluted by the stem and head
+    blocks_share = time_weighted_saving([1.0, 1.0, 1.0])
+    assert blocks_share == pytest.approx(1 - expected_blocks(54, 0.5) / 54, rel=1e-12)
+    assert blocks_share - 0.001 < _expected_saving("stochastic-depth-resnet-110") < blocks_share
+    # the rule drops late blocks most: cheaper late blocks mean less of the time skipped
+    assert time_weighted_saving([3.0, 2.0, 1.0]) < time_weighted_saving([1.0, 1.0, 1.0]) \
+        < time_weighted_saving([1.0, 2.0, 3.0])
