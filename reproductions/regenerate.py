@@ -11,10 +11,9 @@ directory removed when the run ends: a model one worker has profiled is not buil
 another unless a table reads its graph. Every figure comes from a real Keras model built in
 this run; nothing is kept across runs.
 
-Measured on the 2-core CI machine (``python -m reproductions.bench_repro``): every table of
-every paper took 102 s in one process, nearly all of it building the models' graphs (Keras'
-layer construction is pure Python, one core), and 73 s in two (models shared by papers that
-different workers run are built in each).
+Measured on the 2-core CI machine (``python -m reproductions.bench_repro``, 26 papers,
+2026-12-05): 80-91 s in two processes, nearly all of it building the models' graphs (Keras'
+layer construction is pure Python, one core per process).
 """
 
 from __future__ import annotations
