@@ -57,7 +57,9 @@ def uninitialised(checkpointable: bool = True):
 def _without_checkpoint_tracking():
     """TensorFlow's ``AutoTrackable`` attribute hook of Keras objects replaced by a plain
     attribute assignment while inside (Keras' own ``Layer.__setattr__`` tracking of
-    layers, variables and seed generators still runs first)."""
+    layers, variables and seed generators still runs first). The hook is the class's, so
+    this holds for the whole process while inside: not for threads that build other
+    models meanwhile."""
     from keras.src.backend.tensorflow.trackable import KerasAutoTrackable
 
     hook = KerasAutoTrackable.__dict__["__setattr__"]

@@ -74,7 +74,8 @@ def run_paper(key: str, results: pathlib.Path) -> PaperRun:
 
 
 #: Papers by their measured share of ``python -m reproductions all`` (bench_repro on the 2-core
-#: CI machine, 2026-12-05: 26, 18, 17, 15, 12 s, then under 10 s each), heaviest first. The
+#: CI machine, 2026-12-05: wrn 26-29 s, densenet 18-20, efficientnet and survey 15-19,
+#: pyramidnet 12, resnet, mobilenetv3 and cbam 8-10, the others less), heaviest first. The
 #: workers take papers in this order, the rest in the order given, so that no worker is left
 #: alone with a heavy paper at the end (80 s instead of 86 s for every table). Only the
 #: order of work depends on it; the reports come back in the order asked.
