@@ -34,25 +34,21 @@ import numpy as np  # noqa: E402
 import keras_cnns  # noqa: E402
 
 
-def _compiled(p_L: float, seed: int) -> keras.Model:
-    model = keras_cnns.StochasticDepthResNet(110, p_L=p_L, seed=seed, classifier_activation=None)
+def _compiled(model: keras.Model) -> keras.Model:
+    """``model`` compiled as the paper trains: SGD with momentum 0.9, cross-entropy on logits."""
     model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return model
 
 
-def step_times(p_Ls: tuple[float, ...], batch: int, steps: int, warmup: int,
-               seed: int) -> list[list[float]]:
-    """Seconds per training step of one model per ``p_L``; the models take turns step by
-    step, so a change in the machine's load hits all of them alike."""
-    keras.utils.set_random_seed(seed)
-    models = [_compiled(p_L, seed) for p_L in p_Ls]
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(batch, 32, 32, 3)).astype("float32")
-    y = rng.integers(0, 10, size=batch)
-    times: list[list[float]] = [[] for _ in models]
+def _take_turns(runs: list[tuple[keras.Model, np.ndarray]], y: np.ndarray, steps: int,
+                warmup: int) -> list[list[float]]:
+    """Seconds per ``train_on_batch`` of each (model, batch) of ``runs``; the models take
+    turns step by step, so a change in the machine's load hits all of them alike, and the
+    first ``warmup`` rounds (tracing) are not timed."""
+    times: list[list[float]] = [[] for _ in runs]
     for index in range(warmup + steps):
-        for model, record in zip(models, times):
+        for (model, x), record in zip(runs, times):
             start = time.perf_counter()
             model.train_on_batch(x, y)
             if index >= warmup:
@@ -61,13 +57,26 @@ def step_times(p_Ls: tuple[float, ...], batch: int, steps: int, warmup: int,
     return times
 
 
+def step_times(p_Ls: tuple[float, ...], batch: int, steps: int, warmup: int,
+               seed: int) -> list[list[float]]:
+    """Seconds per training step of one ResNet-110 per ``p_L``, taking turns."""
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, 32, 32, 3)).astype("float32")
+    y = rng.integers(0, 10, size=batch)
+    models = [_compiled(keras_cnns.StochasticDepthResNet(110, p_L=p_L, seed=seed,
+                                                         classifier_activation=None))
+              for p_L in p_Ls]
+    return _take_turns([(model, x) for model in models], y, steps, warmup)
+
+
 #: Feature-map shape of each stage of a CIFAR ResNet (He et al. 2016, Sec. 4.2).
 STAGES = ((32, 32, 16), (16, 16, 32), (8, 8, 64))
 
 
 def _probe(shape: tuple, blocks: int, seed: int) -> keras.Model:
     """``blocks`` kept stochastic-depth blocks (survival 1) at feature-map ``shape``, pooled,
-    under a 10-way classifier, compiled as :func:`_compiled`."""
+    under a 10-way classifier, compiled as the ResNet-110s are."""
     from keras_cnns.stochastic_depth import stochastic_block
 
     inputs = keras.Input(shape)
@@ -76,10 +85,7 @@ def _probe(shape: tuple, blocks: int, seed: int) -> keras.Model:
         x = stochastic_block(x, shape[-1], 1, name=f"probe{index}", survival_probability=1.0,
                              seed=seed)
     x = keras.layers.GlobalAveragePooling2D()(x)
-    model = keras.Model(inputs, keras.layers.Dense(10)(x))
-    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return model
+    return _compiled(keras.Model(inputs, keras.layers.Dense(10)(x)))
 
 
 def block_times(batch: int, steps: int, warmup: int, seed: int) -> list[float]:
@@ -90,15 +96,7 @@ def block_times(batch: int, steps: int, warmup: int, seed: int) -> list[float]:
     probes = [(_probe(shape, n, seed), rng.normal(size=(batch, *shape)).astype("float32"))
               for shape in STAGES for n in (1, 7)]
     y = rng.integers(0, 10, size=batch)
-    times: list[list[float]] = [[] for _ in probes]
-    for index in range(warmup + steps):
-        for (model, x), record in zip(probes, times):
-            start = time.perf_counter()
-            model.train_on_batch(x, y)
-            if index >= warmup:
-                record.append(time.perf_counter() - start)
-    keras.backend.clear_session()
-    medians = [statistics.median(record) for record in times]
+    medians = [statistics.median(t) for t in _take_turns(probes, y, steps, warmup)]
     return [(medians[2 * s + 1] - medians[2 * s]) / 6 for s in range(len(STAGES))]
 
 
