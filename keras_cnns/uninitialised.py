@@ -17,11 +17,23 @@ same, Keras' own tracking (``model.weights``, ``.keras`` and ``.weights.h5`` fil
 untouched, but ``tf.train.Checkpoint`` and SavedModel export do not see such a model's
 variables. Measured on the 2-core CI machine: ResNet-1202 builds in 5.7 s instead of
 7.5 s, ResNet-152 in 0.55 s instead of 0.80 s. The reproductions count with it.
+
+It also takes three shortcuts through Keras' per-layer bookkeeping that give the same
+answers as the code they bypass (:func:`_keras_shortcuts`): a plain value (number, string,
+``None``) set as a layer attribute is returned by Keras' tracker at once instead of after
+five type checks; a symbolic tensor or plain value is "not a backend tensor" without the
+typing-Protocol check TensorFlow's ``is_tensor`` makes; and ``inspect.signature`` /
+``inspect.getfullargspec``, which Keras takes of a layer class's ``__init__``, ``build``
+and ``call`` for every layer it creates, are computed once per function while inside.
+Measured on the 2-core CI machine: ResNet-1202, ResNeSt-269 and EfficientNet-B7 together
+build in 4.7 s instead of 6.7 s.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
+import types
 
 import keras
 from keras.src.backend.common import global_state
@@ -39,15 +51,16 @@ def uninitialised(checkpointable: bool = True):
     off that list at exit, so that a later scope does not initialise every model built here.
 
     ``checkpointable=False``: on TensorFlow, layers created inside do not record their
-    TensorFlow checkpoint dependencies (see the module docstring); for models that are
-    only counted and inspected.
+    TensorFlow checkpoint dependencies, and Keras' bookkeeping takes its shortcuts (see the
+    module docstring); for models that are only counted and inspected.
     """
     pending = list(global_state.get_global_attribute("uninitialized_variables") or [])
     untracked = contextlib.nullcontext()
+    shortcuts = contextlib.nullcontext()
     if not checkpointable and keras.backend.backend() == "tensorflow":
-        untracked = _without_checkpoint_tracking()
+        untracked, shortcuts = _without_checkpoint_tracking(), _keras_shortcuts()
     try:
-        with untracked, keras.StatelessScope(initialize_variables=False):
+        with untracked, shortcuts, keras.StatelessScope(initialize_variables=False):
             yield
     finally:
         global_state.set_global_attribute("uninitialized_variables", pending)
@@ -68,3 +81,64 @@ def _without_checkpoint_tracking():
         yield
     finally:
         KerasAutoTrackable.__setattr__ = hook
+
+
+#: Values Keras' tracker never stores and TensorFlow never takes for a tensor.
+_PLAIN = frozenset({int, float, bool, str, bytes, type(None)})
+
+
+@contextlib.contextmanager
+def _keras_shortcuts():
+    """While inside (process-wide, like the hook above): Keras' ``Tracker.track`` returns a
+    plain value at once (it would return it unchanged after checking it against the
+    variable, layer, metric and seed-generator stores and the container types); the
+    TensorFlow backend's ``is_tensor`` answers ``False`` for a ``KerasTensor`` or a plain
+    value (it would, after ``isinstance`` against a runtime-checkable typing Protocol);
+    ``inspect.signature`` and ``inspect.getfullargspec`` of a function or bound method are
+    computed once per function (their results are immutable records of the function's
+    code; the cache lives as long as the scope)."""
+    from keras.src import backend
+    from keras.src.backend.common.keras_tensor import KerasTensor
+    from keras.src.utils import tracking
+
+    track, is_tensor = tracking.Tracker.__dict__["track"], backend.is_tensor
+    signature, getfullargspec = inspect.signature, inspect.getfullargspec
+
+    def plain_track(self, attr):
+        return attr if type(attr) in _PLAIN else track(self, attr)
+
+    def quick_is_tensor(x):
+        return False if type(x) in _PLAIN or type(x) is KerasTensor else is_tensor(x)
+
+    signatures, argspecs = {}, {}
+
+    def function_key(obj):
+        if type(obj) is types.FunctionType:
+            return obj
+        if type(obj) is types.MethodType and type(obj.__func__) is types.FunctionType:
+            return ("bound", obj.__func__)
+        return None
+
+    def cached_signature(obj, **options):
+        key = None if options else function_key(obj)
+        if key is None:
+            return signature(obj, **options)
+        if key not in signatures:
+            signatures[key] = signature(obj)
+        return signatures[key]
+
+    def cached_getfullargspec(func):
+        key = function_key(func)
+        if key is None:
+            return getfullargspec(func)
+        if key not in argspecs:
+            argspecs[key] = getfullargspec(func)
+        return argspecs[key]
+
+    tracking.Tracker.track, backend.is_tensor = plain_track, quick_is_tensor
+    inspect.signature, inspect.getfullargspec = cached_signature, cached_getfullargspec
+    try:
+        yield
+    finally:
+        tracking.Tracker.track, backend.is_tensor = track, is_tensor
+        inspect.signature, inspect.getfullargspec = signature, getfullargspec

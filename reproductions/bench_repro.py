@@ -51,19 +51,27 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         runs = regenerate.regenerate(keys, args.results or pathlib.Path(scratch), jobs, done)
     total = time.perf_counter() - start
-    rows = [[run.key, round(run.seconds, 1), run.models, run.shared, run.layers,
-             round(run.building, 1), ", ".join(f"{n} {s}" for s, n in run.counts.items() if n)]
-            for run in runs]
+    rows = [[run.key, round(run.seconds, 1), run.models, run.shared, round(run.waited, 1),
+             run.layers, round(run.building, 1),
+             ", ".join(f"{n} {s}" for s, n in run.counts.items() if n)] for run in runs]
     print()
     print(tabulate(rows, headers=["paper", "seconds", "models built", "profiles shared",
-                                  "layers built", "of which building s", "cells"],
+                                  "waited s", "layers built", "of which building s", "cells"],
                    tablefmt="github"))
-    builds = {key: value for run in runs for key, value in run.builds.items()}
+    builds, twice = {}, {}
+    for run in runs:
+        for key, value in run.builds.items():
+            if key in builds:  # built by two workers: neither had it when it began
+                twice[key] = value
+            builds[key] = value
     slowest = sorted(builds.items(), key=lambda item: -item[1][0])[:15]
     print("\nSlowest models to build and profile:")
     print(tabulate([[name + (f" {dict(over)}" if over else ""), round(sec, 1), layers]
                     for (name, over), (sec, layers) in slowest],
                    headers=["model", "seconds", "leaf layers"], tablefmt="github"))
+    print(f"\nBuilt in more than one worker: {len(twice)} models, "
+          f"{sum(sec for sec, _ in twice.values()):.1f} s"
+          + "".join(f"; {name} {sec:.1f} s" for (name, _), (sec, _) in twice.items()))
     print(f"\nTotal {total:.1f} s for {len(keys)} papers in {jobs} process(es), "
           f"{sum(run.seconds for run in runs):.1f} s of paper time "
           f"(goal: under {GOAL_SECONDS} s for all); "

@@ -275,7 +275,7 @@ def _table2() -> tuple[dict, str]:
 @functools.cache
 def _profile(kind: str, **kwargs):
     """A scaled baseline of Table 3 built without weights, and its profile."""
-    with uninitialised():
+    with uninitialised(checkpointable=False):
         model = _BUILDERS[kind](**kwargs)
     return keras_cnns.profile(model)
 
@@ -396,7 +396,7 @@ def _scaled(w: float = 1.0, d: float = 1.0, r: float = 1.0) -> str:
 def _block_cost(shape: tuple, expand: int, kernel: int) -> tuple[int, int, int]:
     """(multiply-adds, trainable, all parameters) of one stride-1 MBConv block on a
     ``shape`` input with as many output channels, as the engine counts it."""
-    with uninitialised():
+    with uninitialised(checkpointable=False):
         inputs = keras.Input(shape)
         outputs = mbconv_block(inputs, shape[-1], 1, name="block", expand=expand, kernel=kernel)
         profile = keras_cnns.profile(keras.Model(inputs, outputs))

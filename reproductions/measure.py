@@ -9,7 +9,9 @@ suite share one build. Processes regenerating the papers of one run in parallel 
 profiles they compute through a directory that lives as long as the run
 (:func:`share_profiles`): a profile another worker of the same run computed from its real
 Keras model is read instead of built again (the model itself is built only where a table
-reads its graph). Nothing outlives the run.
+reads its graph). The first worker to need a model claims it there; another that needs it
+meanwhile waits for its profile rather than build the same graph (it builds it itself if
+the claim is dropped without one). Nothing outlives the run.
 
 A :class:`Metric` is a counting convention: the text a cell prints as its convention and the
 function that computes the figure from a measured model, so that the two cannot diverge.
@@ -43,6 +45,8 @@ __all__ = ["ALL_PARAMS", "MACS", "Measured", "Metric", "TRAINABLE", "WEIGHTS",
 BUILDS: dict[tuple, tuple[float, int]] = {}
 #: (name, overrides) of the profiles read from the run's shared directory.
 SHARED_READS: set[tuple] = set()
+#: (name, overrides) -> seconds this process waited for another worker to write its profile.
+WAITS: dict[tuple, float] = {}
 #: The directory where the workers of one run share profiles (None: no sharing).
 _SHARED: pathlib.Path | None = None
 
@@ -116,10 +120,43 @@ def _no_cyclic_collection():
 def _measure(name: str, overrides: tuple) -> Measured:
     key = (name, overrides)
     shared = _shared_path(key)
-    if shared is not None and shared.is_file():  # computed by another worker of this run
-        SHARED_READS.add(key)
+    if shared is not None and (shared.is_file() or _written_elsewhere(shared, key)):
+        SHARED_READS.add(key)  # computed by another worker of this run
         canonical, call, profile = pickle.loads(shared.read_bytes())
         return Measured(canonical, call, profile, key)
+    try:
+        return _build_and_profile(name, overrides, shared)
+    except BaseException:
+        if shared is not None:  # a worker waiting for it builds it (and meets the error)
+            shared.with_suffix(".claim").unlink(missing_ok=True)
+        raise
+
+
+#: How long a worker waits for a profile another worker claimed before building it itself
+#: (the deepest registered model takes a few seconds).
+CLAIM_WAIT_SECONDS = 120.0
+
+
+def _written_elsewhere(shared: pathlib.Path, key: tuple) -> bool:
+    """True where another worker claimed the profile at ``shared`` and wrote it while this
+    one waited; False where this worker claimed it (or the claim was dropped without a
+    profile, or the wait ran out): build it here."""
+    try:
+        os.close(os.open(shared.with_suffix(".claim"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        return False
+    except FileExistsError:
+        pass
+    claim, start = shared.with_suffix(".claim"), time.perf_counter()
+    while not shared.is_file():
+        if not claim.exists() or time.perf_counter() - start > CLAIM_WAIT_SECONDS:
+            break
+        time.sleep(0.02)
+    WAITS[key] = time.perf_counter() - start
+    return shared.is_file()
+
+
+def _build_and_profile(name: str, overrides: tuple, shared: pathlib.Path | None) -> Measured:
+    key = (name, overrides)
     start = time.perf_counter()
     info = keras_cnns.model_info(name)
     kwargs = {**info.kwargs, **dict(overrides)}

@@ -296,7 +296,9 @@ def _single_layer(size: int, channels: int, separable: bool):
     else:
         outputs = keras.layers.Conv2D(channels, 3, padding="same", use_bias=False)(inputs)
     result = keras_cnns.profile(keras.Model(inputs, outputs))
-    keras.backend.clear_session()
+    # Layer names start afresh; no full garbage collection (it walks every model the process
+    # keeps: about 1 s each time late in `python -m reproductions all`).
+    keras.backend.clear_session(free_memory=False)
     return result
 
 

@@ -298,7 +298,7 @@ def _earlier_small(alpha: float):
     import keras_cnns
     from keras_cnns.uninitialised import uninitialised
 
-    with uninitialised():
+    with uninitialised(checkpointable=False):
         model = keras_cnns.MobileNetV3Small(alpha=alpha, last_channels=1280)
     return keras_cnns.profile(model)
 

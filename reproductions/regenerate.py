@@ -11,15 +11,18 @@ directory removed when the run ends: a model one worker has profiled is not buil
 another unless a table reads its graph. Every figure comes from a real Keras model built in
 this run; nothing is kept across runs.
 
+Workers make no automatic full garbage collection (:func:`young_collections_only`).
 Measured on the 2-core CI machine (``python -m reproductions.bench_repro``, 26 papers,
-2026-12-05): 80-91 s in two processes, nearly all of it building the models' graphs (Keras'
-layer construction is pure Python, one core per process).
+2026-12-05): 57-58 s in two processes (85 s before this session's changes, back to back),
+most of it building the models' graphs (Keras' layer construction is pure Python, one core
+per process) and about 6 s importing TensorFlow in each worker.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import gc
 import multiprocessing
 import os
 import pathlib
@@ -41,6 +44,8 @@ class PaperRun:
     builds: dict
     #: profiles this paper read from another worker of the run instead of building them
     shared: int = 0
+    #: seconds this paper waited for profiles another worker was building
+    waited: float = 0.0
 
     @property
     def models(self) -> int:
@@ -61,6 +66,7 @@ def run_paper(key: str, results: pathlib.Path) -> PaperRun:
     from reproductions import load, measure, report
 
     before, read_before = dict(measure.BUILDS), set(measure.SHARED_READS)
+    waits_before = dict(measure.WAITS)
     start = time.perf_counter()
     module = load(key)
     tables = module.tables()
@@ -69,16 +75,19 @@ def run_paper(key: str, results: pathlib.Path) -> PaperRun:
     artifacts = [str(path) for path in getattr(module, "artifacts", lambda _: [])(results)]
     seconds = time.perf_counter() - start
     builds = {k: v for k, v in measure.BUILDS.items() if k not in before}
+    waited = sum(v for k, v in measure.WAITS.items() if k not in waits_before)
     return PaperRun(key, text, dict(report.status_counts(tables)), artifacts, seconds, builds,
-                    len(measure.SHARED_READS - read_before))
+                    len(measure.SHARED_READS - read_before), waited)
 
 
 #: Papers by their measured share of ``python -m reproductions all`` (bench_repro on the 2-core
-#: CI machine, 2026-12-05: wrn 26-29 s, densenet 18-20, efficientnet and survey 15-19,
-#: pyramidnet 12, resnet, mobilenetv3 and cbam 8-10, the others less), heaviest first. The
-#: workers take papers in this order, the rest in the order given, so that no worker is left
-#: alone with a heavy paper at the end (80 s instead of 86 s for every table). Only the
-#: order of work depends on it; the reports come back in the order asked.
+#: CI machine, 2026-12-05: wrn 15-16 s, densenet 12-13, survey and efficientnet 9-12,
+#: pyramidnet 9, mobilenetv3 7, inception, resnest and cbam 5, the others less), heaviest
+#: first (the order of the shares measured when it was introduced: reordered to today's,
+#: one run took 61.4 s against 57-58 s, within the spread). The workers take papers in this
+#: order, the rest in the order given, so that no worker is left alone with a heavy paper at
+#: the end (80 s instead of 86 s for every table when it was introduced). Only the order of
+#: work depends on it; the reports come back in the order asked.
 HEAVIEST_FIRST = ("wrn", "densenet", "efficientnet", "survey", "pyramidnet", "resnet",
                   "mobilenetv3", "cbam")
 
@@ -104,7 +113,7 @@ def regenerate(keys: list[str], results: pathlib.Path, jobs: int = 1, on_done=No
     done = {}
     with tempfile.TemporaryDirectory(prefix="keras-cnns-profiles-") as shared:
         with concurrent.futures.ProcessPoolExecutor(
-                max_workers=jobs, mp_context=context, initializer=_share,
+                max_workers=jobs, mp_context=context, initializer=_worker,
                 initargs=(shared,)) as pool:
             rank = {key: index for index, key in enumerate(HEAVIEST_FIRST)}
             ordered = sorted(keys, key=lambda key: rank.get(key, len(rank)))  # stable
@@ -117,7 +126,20 @@ def regenerate(keys: list[str], results: pathlib.Path, jobs: int = 1, on_done=No
     return [done[key] for key in keys]
 
 
-def _share(directory: str) -> None:
-    """Worker initialiser: share profiles through the run's ``directory``."""
+def _worker(directory: str) -> None:
+    """Worker initialiser: share profiles through the run's ``directory``, and collect
+    cyclic garbage in the young generations only (:func:`young_collections_only`)."""
     from reproductions import measure
     measure.share_profiles(directory)
+    young_collections_only()
+
+
+def young_collections_only() -> None:
+    """No automatic full collection in this process. A worker keeps the profiles of every
+    model it measured and its most recent models, so each full collection walks millions
+    of objects (about 1 s late in a run) to free little: measured on the 2-core CI machine,
+    5 to 8 of them took 6-7 s of each worker's ~50 s. Young objects are still collected
+    as usual; what escapes them stays until the worker exits (its peak memory in
+    ``python -m reproductions all``: 1.5 GB instead of 1.1 GB)."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 2**31 - 1)

@@ -57,3 +57,78 @@ def test_a_profile_computed_by_one_worker_is_read_by_another(tmp_path):
     finally:
         measure.share_profiles(None)
     assert measure._shared_path(key) is None
+
+
+def test_a_worker_waits_for_a_profile_another_worker_is_building(tmp_path, monkeypatch):
+    """The first worker to need a model claims it; another that needs it meanwhile waits
+    for the profile instead of building the same graph, and builds it itself where the
+    claim is dropped without one (the claimer failed) or the wait runs out."""
+    import threading
+
+    from reproductions import measure
+
+    key = ("tiny-cnn", (("classes", 9),))
+    built = measure._measure.__wrapped__(*key)  # what the other worker computes
+    measure.share_profiles(tmp_path)
+    try:
+        shared = measure._shared_path(key)
+        claim = shared.with_suffix(".claim")
+        claim.touch()  # another worker is building it
+        measure.BUILDS.pop(key)
+        writer = threading.Timer(0.3, lambda: _write_profile(built, shared))
+        writer.start()
+        reads = set(measure.SHARED_READS)
+        read = measure._measure.__wrapped__(*key)  # waits for the other worker's profile
+        writer.join()
+        assert measure.SHARED_READS - reads == {key} and key not in measure.BUILDS
+        assert measure.WAITS[key] >= 0.25 and read.profile == built.profile
+
+        shared.unlink()
+        dropper = threading.Timer(0.3, claim.unlink)  # the claimer gave up without a profile
+        dropper.start()
+        measure._measure.__wrapped__(*key)
+        dropper.join()
+        assert key in measure.BUILDS and shared.is_file()
+
+        shared.unlink()
+        measure.BUILDS.pop(key)
+        claim.touch()  # a claimer that never finishes
+        monkeypatch.setattr(measure, "CLAIM_WAIT_SECONDS", 0.2)
+        measure._measure.__wrapped__(*key)
+        assert key in measure.BUILDS and 0.2 <= measure.WAITS[key] < 5
+    finally:
+        measure.share_profiles(None)
+
+
+def _write_profile(measured, shared):
+    """Write ``measured``'s profile at ``shared`` as a worker does."""
+    import os
+    import pickle
+
+    partial = shared.with_suffix(".test.partial")
+    partial.write_bytes(pickle.dumps((measured.name, measured.call, measured.profile)))
+    os.replace(partial, shared)
+
+
+def test_a_failed_build_drops_its_claim(tmp_path):
+    from reproductions import measure
+
+    measure.share_profiles(tmp_path)
+    try:
+        with pytest.raises(ValueError, match="Received"):
+            measure.measure("tiny-cnn", classes=0)  # the builder's own error
+        assert not list(tmp_path.glob("*.claim")) and not list(tmp_path.glob("*.pickle"))
+    finally:
+        measure.share_profiles(None)
+
+
+def test_workers_make_no_automatic_full_collection():
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        regenerate.young_collections_only()
+        young, middle, full = gc.get_threshold()
+        assert (young, middle) == before[:2] and full >= 2**31 - 1
+    finally:
+        gc.set_threshold(*before)

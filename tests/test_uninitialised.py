@@ -54,3 +54,38 @@ def test_the_attribute_hook_is_restored_and_later_builds_are_checkpointable():
     assert _dependencies(model) > len(model.weights)
     x = np.zeros((1, 32, 32, 3), "float32")
     assert model(x).shape == (1, 10)
+
+
+def test_the_bookkeeping_shortcuts_answer_as_the_code_they_bypass():
+    """Inside ``uninitialised(checkpointable=False)`` Keras' tracker, the backend's
+    ``is_tensor`` and ``inspect.signature``/``getfullargspec`` take shortcuts; each gives
+    what the original gives, and all are restored at exit."""
+    import inspect
+
+    from keras.src import backend
+    from keras.src.utils import tracking
+
+    originals = (tracking.Tracker.__dict__["track"], backend.is_tensor, inspect.signature,
+                 inspect.getfullargspec)
+    layer = keras.layers.Dense(3)
+    samples = [keras.KerasTensor((None, 4)), 3, 2.5, True, "same", b"x", None,
+               tf.constant([1.0]), tf.Variable(1.0), np.zeros(2), [1, 2], (1,), {"a": 1}]
+    functions = [keras.layers.Conv2D.__init__, keras.layers.BatchNormalization.build,
+                 layer.call, keras_cnns.ResNet, lambda x, *a, k=1, **kw: x, len,
+                 keras.layers.Dense]
+    expected_tensor = [originals[1](x) for x in samples]
+    expected_signatures = [inspect.signature(f) for f in functions]
+    expected_specs = [inspect.getfullargspec(f) for f in functions[:5]]
+    with uninitialised(checkpointable=False):
+        assert (tracking.Tracker.__dict__["track"], backend.is_tensor, inspect.signature,
+                inspect.getfullargspec) != originals  # the shortcuts are in place
+        assert [backend.is_tensor(x) for x in samples] == expected_tensor
+        for _ in range(2):  # computed, then from the cache
+            assert [inspect.signature(f) for f in functions] == expected_signatures
+            assert [inspect.getfullargspec(f) for f in functions[:5]] == expected_specs
+        for value in samples[1:7]:
+            assert layer._tracker.track(value) is value
+        tracked = layer._tracker.track([keras.layers.ReLU()])  # containers still wrapped
+        assert type(tracked).__name__ == "TrackedList"
+    assert (tracking.Tracker.__dict__["track"], backend.is_tensor, inspect.signature,
+            inspect.getfullargspec) == originals
