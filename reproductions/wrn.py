@@ -181,9 +181,10 @@ TABLE4_ROWS = [(40, 1, "0.6M", "6.85", "30.89"), (40, 2, "2.2M", "5.33", "26.04"
                (22, 8, "17.2M", "4.38", "21.22"), (22, 10, "26.8M", "4.44", "20.75"),
                (16, 8, "11.0M", "4.81", "22.07"), (16, 10, "17.1M", "4.56", "21.59")]
 ZCA = ("ZCA whitening (the caption; Sec. 3: 'Unless mentioned otherwise, for CIFAR we follow "
-       "the image preprocessing of [8] with ZCA whitening'), which the wrn-cifar recipe's "
-       "mean/std normalisation is not; the paper states neither the run count of this table "
-       "(its Tables 2, 3, 5 and 6 are medians of 5 runs) nor whether dropout was used")
+       "the image preprocessing of [8] with ZCA whitening'): train with --recipe wrn-cifar-zca "
+       "(contrast normalisation and ZCA as the authors' pylearn2 script), not the default "
+       "wrn-cifar (mean/std); the paper states neither the run count of this table (its "
+       "Tables 2, 3, 5 and 6 are medians of 5 runs) nor whether dropout was used")
 
 
 def _table4_cells():

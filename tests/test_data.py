@@ -143,3 +143,63 @@ def test_tf_data_options_are_deterministic(cifar):
                             seed=0, epoch=0, global_batch=8, per_replica=8)
     assert ds.options().deterministic is True
     assert isinstance(ds, tf.data.Dataset)
+
+
+# --------------------------------------------------------------------------- ZCA whitening
+
+def _images(n=400, size=4, seed=0):
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 256, (n, size, size, 3)).astype(np.float64)
+    return np.clip(base + rng.normal(0, 20, (n, 1, 1, 3)), 0, 255).astype(np.uint8)
+
+
+def test_global_contrast_normalisation_gives_each_image_zero_mean_and_norm_55():
+    images = _images(20).astype(np.float64)
+    images[3] = 128.0  # a flat image: no contrast to normalise, left at zero
+    x = data.global_contrast_normalize(images, 55.0)
+    assert np.allclose(x.mean(1), 0, atol=1e-9)
+    norms = np.linalg.norm(x, axis=1)
+    assert np.allclose(np.delete(norms, 3), 55.0) and norms[3] == 0
+
+
+def test_zca_whitens_the_training_images_as_pylearn2_defines_it():
+    """P (C + 0.1 I) P = I for the covariance C of the contrast-normalised training
+    images, P is symmetric (zero-phase), and the whitened training set has zero mean."""
+    images = _images()
+    zca = data.ZCAWhitening.fit(images, chunk=128)  # several chunks
+    x = data.global_contrast_normalize(images.astype(np.float64), 55.0)
+    covariance = np.cov(x, rowvar=False, bias=True) + 0.1 * np.eye(x.shape[1])
+    p = zca.matrix.astype(np.float64)
+    assert np.allclose(p, p.T, atol=1e-6)
+    assert np.allclose(p @ covariance @ p, np.eye(len(p)), atol=1e-4)
+    whitened = zca.apply(images).reshape(len(images), -1)
+    assert np.allclose(whitened.mean(0), 0, atol=1e-3)
+    # the pixel order does not matter: channels-first vectors whiten to the same values
+    chw = data.ZCAWhitening.fit(images.transpose(0, 3, 1, 2))
+    assert np.allclose(chw.apply(images.transpose(0, 3, 1, 2)).transpose(0, 2, 3, 1),
+                       zca.apply(images), atol=1e-3)
+
+
+def test_zca_in_the_pipeline_is_the_numpy_transform_and_pads_the_whitened_image():
+    images = _images(64, size=16)
+    labels = np.arange(64) % 4
+    raw = tf.data.Dataset.from_tensor_slices((images, labels))
+    zca = data.ZCAWhitening.fit_dataset(raw)
+    assert np.allclose(zca.matrix, data.ZCAWhitening.fit(images).matrix, atol=1e-5)
+    spec = data.spec("synthetic-16")
+    ((x, _, _),) = _batches(data.eval_dataset(raw.take(8), 8, spec, normalize="zca",
+                                              global_batch=8, per_replica=8, whitening=zca))
+    assert np.allclose(x, zca.apply(images[:8]), atol=1e-3)
+    train = _batches(data.train_dataset(raw, 64, spec, augment="cifar", normalize="zca", seed=1,
+                                        epoch=0, global_batch=8, per_replica=8, whitening=zca))
+    assert train[0][0].shape == (8, 16, 16, 3) and train[0][0].dtype == np.float32
+    # zero padding is zero in whitened space: some crops show it
+    assert any((batch[0] == 0).all(axis=(1, 3)).any() for batch in train)
+
+
+@pytest.mark.parametrize("normalize, whitening", [("zca", None), ("channel", "zca"),
+                                                  ("pca", None)])
+def test_zca_needs_its_fitted_whitening_and_only_zca_takes_one(normalize, whitening, cifar):
+    zca = data.ZCAWhitening.fit(_images(50)) if whitening else None
+    with pytest.raises(ValueError, match=f"Received: normalize='{normalize}'"):
+        data.eval_transform(data.spec("cifar10"), normalize, zca)

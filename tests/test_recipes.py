@@ -135,7 +135,8 @@ def test_every_value_keeps_the_sentence_it_comes_from(recipe):
 #: reference code a paper points to.
 SECTIONS = {
     "resnet-cifar": {"Sec. 4.2"}, "preact-resnet-cifar": {"Appendix"}, "wrn-cifar": {"Sec. 3"},
-    "wrn-svhn": {"Sec. 3"}, "stochastic-depth-cifar": {"Sec. 4"},
+    "wrn-cifar-zca": {"Sec. 3", "Table 4"}, "wrn-svhn": {"Sec. 3"},
+    "stochastic-depth-cifar": {"Sec. 4"},
     "stochastic-depth-cifar-1202": {"Sec. 4"}, "stochastic-depth-svhn": {"Sec. 4"},
     "densenet-cifar": {"Sec. 4.1", "Sec. 4.2"}, "densenet-cifar-noaug": {"Sec. 4.1", "Sec. 4.2"},
     "densenet-svhn": {"Sec. 4.1", "Sec. 4.2"}, "resnext-cifar": {"Appendix A", "code"},
@@ -212,7 +213,7 @@ def test_bad_recipe_fields_raise():
     base = RECIPES["tiny"]
     import dataclasses
     for field, value in (("weight_decay_on", "biases"), ("augment", "mixup"),
-                         ("normalize", "zca"), ("lr_scaling", "sqrt")):
+                         ("normalize", "pca"), ("lr_scaling", "sqrt")):
         with pytest.raises(ValueError, match=f"Received: {field}="):
             dataclasses.replace(base, **{field: value})
     assert isinstance(base, Recipe)

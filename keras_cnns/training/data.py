@@ -182,11 +182,100 @@ def split_labels(ds: tf.data.Dataset) -> np.ndarray:
 
 # --- augmentations (float32 images, values 0..255) -------------------------------------
 
-def _normalize(image, ds_spec: DatasetSpec, mode: str):
+#: How images reach the model: ``channel`` per-channel mean/std of the training set (pixels
+#: in [0, 1]), ``unit`` x / 255, ``zca`` global contrast normalisation and ZCA whitening
+#: fitted on the training examples (:class:`ZCAWhitening`).
+NORMALIZATIONS = ("channel", "unit", "zca")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ZCAWhitening:
+    """Global contrast normalisation, then ZCA whitening fitted on the training images: the
+    preprocessing of Goodfellow et al. 2013 (maxout networks) that Zagoruyko & Komodakis 2016
+    follow ("for CIFAR we follow the image preprocessing of [8] with ZCA whitening", Sec. 3;
+    their repository whitened CIFAR with pylearn2's ``make_cifar10_gcn_whitened.py``).
+    As pylearn2 does it: each image, as one vector of pixel values in [0, 255], has its own
+    mean removed and is scaled to norm ``gcn_scale`` (55; ``global_contrast_normalize``
+    with ``use_std=False, sqrt_bias=0``); then ``x -> (x - mean) P`` with
+    ``P = V diag(1 / sqrt(eig)) V^T`` from the eigen-decomposition of the training set's
+    covariance ``X^T X / n + filter_bias * I`` (``preprocessing.ZCA``, ``filter_bias=0.1``).
+    The feature order does not matter (a permutation of pixels permutes ``P`` alike), so
+    images are flattened height x width x channels here."""
+
+    mean: np.ndarray  # (features,)
+    matrix: np.ndarray  # (features, features), symmetric
+    gcn_scale: float = 55.0
+    filter_bias: float = 0.1
+
+    @classmethod
+    def fit(cls, images, gcn_scale: float = 55.0, filter_bias: float = 0.1,
+            chunk: int = 2048) -> ZCAWhitening:
+        """Fit on ``images``: an array (n, h, w, c) or an iterable of such batches (so the
+        50,000 CIFAR images are never held as float64 at once)."""
+        batches = images
+        if isinstance(images, np.ndarray):
+            batches = (images[i:i + chunk] for i in range(0, len(images), chunk))
+        n, total, outer = 0, None, None
+        for batch in batches:
+            x = global_contrast_normalize(np.asarray(batch, np.float64), gcn_scale)
+            total = x.sum(0) if total is None else total + x.sum(0)
+            outer = x.T @ x if outer is None else outer + x.T @ x
+            n += len(x)
+        if not n:
+            raise ValueError("ZCA whitening needs at least one training image. Received: 0")
+        mean = total / n
+        covariance = outer / n - np.outer(mean, mean) + filter_bias * np.eye(len(mean))
+        eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+        matrix = (eigenvectors / np.sqrt(eigenvalues)) @ eigenvectors.T
+        return cls(mean.astype(np.float32), matrix.astype(np.float32), gcn_scale, filter_bias)
+
+    @classmethod
+    def fit_dataset(cls, raw: tf.data.Dataset, **kwargs) -> ZCAWhitening:
+        """Fit on the images of a ``(image, label)`` dataset (the run's training examples)."""
+        batches = raw.map(lambda image, label: image).batch(2048).as_numpy_iterator()
+        return cls.fit(batches, **kwargs)
+
+    def apply(self, images: np.ndarray) -> np.ndarray:
+        """Whiten a batch (n, h, w, c) of pixel values in [0, 255] (NumPy)."""
+        x = global_contrast_normalize(np.asarray(images, np.float64), self.gcn_scale)
+        return ((x - self.mean) @ self.matrix).reshape(np.shape(images)).astype(np.float32)
+
+    def __call__(self, image):
+        """Whiten one image (h, w, c) of pixel values in [0, 255] inside a tf.data map."""
+        shape = tf.shape(image)
+        x = tf.reshape(tf.cast(image, tf.float32), [1, -1])
+        x = x - tf.reduce_mean(x)
+        divisor = tf.norm(x) / self.gcn_scale
+        x = x / tf.where(divisor < 1e-8, 1.0, divisor)
+        return tf.reshape((x - tf.constant(self.mean)) @ tf.constant(self.matrix), shape)
+
+
+def global_contrast_normalize(images: np.ndarray, scale: float) -> np.ndarray:
+    """Each image (first axis) flattened, its mean removed, scaled to norm ``scale``
+    (left as it is where its norm is under 1e-8, as pylearn2 does)."""
+    x = images.reshape(len(images), -1)
+    x = x - x.mean(1, keepdims=True)
+    norms = np.sqrt((x ** 2).sum(1)) / scale
+    norms[norms < 1e-8] = 1.0
+    return x / norms[:, None]
+
+
+def _normalize(image, ds_spec: DatasetSpec, mode: str, whitening: ZCAWhitening | None = None):
+    if mode == "zca":
+        return whitening(image)
     image = image / 255.0
     if mode == "channel":
         image = (image - tf.constant(ds_spec.mean)) / tf.constant(ds_spec.std)
     return image
+
+
+def _check_whitening(normalize: str, whitening) -> None:
+    check_choice("normalize", normalize, NORMALIZATIONS)
+    if (normalize == "zca") != (whitening is not None):
+        raise ValueError("normalize='zca' takes the ZCAWhitening fitted on the training "
+                         "images (whitening=ZCAWhitening.fit_dataset(raw_train)), and only it "
+                         f"does. Received: normalize={normalize!r}, "
+                         f"whitening={type(whitening).__name__}")
 
 
 def _resize_shorter(image, size):
@@ -202,15 +291,18 @@ def _center_crop(image, size):
 
 
 def train_transform(recipe_augment: str, ds_spec: DatasetSpec, normalize: str,
-                    scale_range=(256, 480)):
-    """``fn(image, label, seed[2]) -> (image, label)`` applying the recipe's augmentation."""
+                    scale_range=(256, 480), whitening: ZCAWhitening | None = None):
+    """``fn(image, label, seed[2]) -> (image, label)`` applying the recipe's augmentation
+    (the CIFAR crops pad the normalised image: with ZCA, the whitened one, as the WRN
+    authors' pre-whitened datasets were)."""
+    _check_whitening(normalize, whitening)
     height, width, channels = ds_spec.image_shape
 
     def fn(image, label, seed):
         image = tf.cast(image, tf.float32)
         s = tf.random.experimental.stateless_split(seed, 3)
         if recipe_augment in ("cifar", "cifar-reflect"):
-            image = _normalize(image, ds_spec, normalize)
+            image = _normalize(image, ds_spec, normalize, whitening)
             mode = "REFLECT" if recipe_augment == "cifar-reflect" else "CONSTANT"
             image = tf.pad(image, [[4, 4], [4, 4], [0, 0]], mode=mode)
             image = tf.image.stateless_random_crop(image, (height, width, channels), s[0])
@@ -221,7 +313,7 @@ def train_transform(recipe_augment: str, ds_spec: DatasetSpec, normalize: str,
             image = _resize_shorter(image, shorter)
             image = tf.image.stateless_random_crop(image, (height, width, channels), s[0])
             image = tf.image.stateless_random_flip_left_right(image, s[1])
-            image = _normalize(image, ds_spec, normalize)
+            image = _normalize(image, ds_spec, normalize, whitening)
         elif recipe_augment == "inception-crop":
             begin, size, _ = tf.image.stateless_sample_distorted_bounding_box(
                 tf.shape(image), tf.zeros([1, 0, 4]), seed=s[2], area_range=(0.08, 1.0),
@@ -230,22 +322,24 @@ def train_transform(recipe_augment: str, ds_spec: DatasetSpec, normalize: str,
             image = tf.slice(image, begin, size)
             image = tf.image.resize(image, (height, width))
             image = tf.image.stateless_random_flip_left_right(image, s[1])
-            image = _normalize(image, ds_spec, normalize)
+            image = _normalize(image, ds_spec, normalize, whitening)
         else:
-            image = eval_transform(ds_spec, normalize)(image, label)[0]
+            image = eval_transform(ds_spec, normalize, whitening)(image, label)[0]
         image = tf.ensure_shape(image, ds_spec.image_shape)
         return image, label
     return fn
 
 
-def eval_transform(ds_spec: DatasetSpec, normalize: str):
+def eval_transform(ds_spec: DatasetSpec, normalize: str, whitening: ZCAWhitening | None = None):
+    _check_whitening(normalize, whitening)
     height = ds_spec.image_shape[0]
 
     def fn(image, label):
         image = tf.cast(image, tf.float32)
         if ds_spec.name == "imagenet2012":  # resize to 256 (shorter side), centre 224 crop
             image = _center_crop(_resize_shorter(image, round(height * 256 / 224)), height)
-        return tf.ensure_shape(_normalize(image, ds_spec, normalize), ds_spec.image_shape), label
+        image = _normalize(image, ds_spec, normalize, whitening)
+        return tf.ensure_shape(image, ds_spec.image_shape), label
     return fn
 
 
@@ -315,7 +409,8 @@ def _own_slice(ds, global_batch: int, pipelines: int, pipeline_id: int):
 def train_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, augment: str,
                   normalize: str, seed: int, epoch: int, global_batch: int, per_replica: int,
                   pipelines: int = 1, pipeline_id: int = 0, skip_steps: int = 0,
-                  scale_range=(256, 480)) -> tf.data.Dataset:
+                  scale_range=(256, 480), whitening: ZCAWhitening | None = None
+                  ) -> tf.data.Dataset:
     """One epoch of training batches of ``per_replica`` examples for this input pipeline.
 
     The whole set is shuffled when it fits the buffer (CIFAR, SVHN); ImageNet uses a
@@ -326,7 +421,7 @@ def train_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, augment
     steps = n // global_batch
     ds = ds.take(steps * global_batch).enumerate().skip(skip_steps * global_batch)
     ds = _own_slice(ds, global_batch, pipelines, pipeline_id)
-    transform = train_transform(augment, ds_spec, normalize, scale_range)
+    transform = train_transform(augment, ds_spec, normalize, scale_range, whitening)
     base = tf.constant([seed, epoch], tf.int64)
 
     def apply(k, example):
@@ -338,7 +433,8 @@ def train_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, augment
 
 def eval_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, normalize: str,
                  global_batch: int, per_replica: int, pipelines: int = 1,
-                 pipeline_id: int = 0, transform=None) -> tf.data.Dataset:
+                 pipeline_id: int = 0, transform=None,
+                 whitening: ZCAWhitening | None = None) -> tf.data.Dataset:
     """The whole split, padded with zero-weight examples to full global batches.
 
     ``transform(image, label) -> (image, label)`` replaces the dataset's evaluation transform
@@ -348,7 +444,7 @@ def eval_dataset(raw: tf.data.Dataset, n: int, ds_spec: DatasetSpec, *, normaliz
     if pad:
         ds = ds.concatenate(raw.take(1).repeat(pad).map(lambda x, y: (x, y, tf.constant(0.0))))
     ds = _own_slice(ds.enumerate(), global_batch, pipelines, pipeline_id)
-    transform = transform or eval_transform(ds_spec, normalize)
+    transform = transform or eval_transform(ds_spec, normalize, whitening)
 
     def apply(k, example):
         image, label, weight = example

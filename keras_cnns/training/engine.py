@@ -240,6 +240,8 @@ def train(config: RunConfig) -> RunResult:
     if ds_spec.cache:
         raw_train, raw_test = raw_train.cache(), raw_test.cache()
         raw_val = raw_val.cache() if raw_val is not None else None
+    # ZCA: fitted on the examples this run trains on (not the held-out ones, not the test set)
+    whitening = data.ZCAWhitening.fit_dataset(raw_train) if recipe.normalize == "zca" else None
     natural_steps = n_train // global_batch
     if natural_steps < 1:
         raise ValueError(f"The global batch is larger than the {n_train} training examples. "
@@ -324,7 +326,7 @@ def train(config: RunConfig) -> RunResult:
                 raw_train, n_train, ds_spec, augment=recipe.augment, normalize=recipe.normalize,
                 seed=config.seed, epoch=epoch, global_batch=global_batch, per_replica=per_replica,
                 pipelines=ctx.num_input_pipelines, pipeline_id=ctx.input_pipeline_id,
-                skip_steps=skip, scale_range=recipe.scale_range)
+                skip_steps=skip, scale_range=recipe.scale_range, whitening=whitening)
         return iter(strategy.distribute_datasets_from_function(fn))
 
     def test_data(raw=None, n=None):
@@ -334,7 +336,7 @@ def train(config: RunConfig) -> RunResult:
             return data.eval_dataset(raw, n, ds_spec, normalize=recipe.normalize,
                                      global_batch=global_batch, per_replica=per_replica,
                                      pipelines=ctx.num_input_pipelines,
-                                     pipeline_id=ctx.input_pipeline_id)
+                                     pipeline_id=ctx.input_pipeline_id, whitening=whitening)
         return iter(strategy.distribute_datasets_from_function(fn))
 
     def error(raw=None, n=None, batches=None):

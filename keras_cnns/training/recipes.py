@@ -141,7 +141,9 @@ class Recipe:
     batch_size: int
     epochs: float  # may be fractional when the paper counts iterations
     augment: str
-    normalize: str = "channel"  # "channel" (per-channel mean/std) or "unit" (x/255)
+    #: "channel" (per-channel mean/std), "unit" (x/255) or "zca" (global contrast
+    #: normalisation and ZCA whitening fitted on the training examples; data.ZCAWhitening)
+    normalize: str = "channel"
     dropout: float | None = None  # passed to the builder when set
     label_smoothing: float = 0.0
     aux_loss_weights: tuple[float, ...] = ()
@@ -164,7 +166,7 @@ class Recipe:
     def __post_init__(self):
         check_choice("weight_decay_on", self.weight_decay_on, DECAY_TARGETS)
         check_choice("augment", self.augment, AUGMENTATIONS)
-        check_choice("normalize", self.normalize, ("channel", "unit"))
+        check_choice("normalize", self.normalize, ("channel", "unit", "zca"))
         check_choice("lr_scaling", self.lr_scaling, ("linear", "none"))
         if self.bn_momentum is not None:
             check_number("bn_momentum", self.bn_momentum, 0, 1, high_open=True)
@@ -291,6 +293,26 @@ WRN_CIFAR = Recipe(
     ),
     notes="The dropout rows use 0.3 ('0.3 on CIFAR and 0.4 on SVHN', Sec. 3): pass "
           "--model wrn-28-10 with the builder's dropout, or a recipe copy with dropout=0.3.",
+)
+
+WRN_CIFAR_ZCA = dataclasses.replace(
+    WRN_CIFAR, name="wrn-cifar-zca", normalize="zca",
+    quotes=WRN_CIFAR.quotes[:2] + (
+        Q("Sec. 3", "Unless mentioned otherwise, for CIFAR we follow the image preprocessing "
+          "of [8] with ZCA whitening.", ("normalize",)),
+        Q("Table 4", "Test error (%) of various wide networks on CIFAR-10 and CIFAR-100 (ZCA "
+          "preprocessing).", ("normalize",)),
+    ),
+    assumptions=(
+        A("global contrast normalisation to norm 55 and ZCA with filter bias 0.1, fitted on the "
+          "training images: pylearn2's make_cifar10_gcn_whitened.py (CIFAR10(gcn=55.), "
+          "preprocessing.ZCA() with its defaults), the script the authors' repository "
+          "(szagoruyko/wide-residual-networks, README) names for its whitened datasets",
+          ("normalize",)),
+        A("the crops pad the whitened image with its reflections, as the pre-whitened "
+          "datasets were augmented", ("augment",)),
+    ),
+    notes="Table 4's error cells (ZCA preprocessing). " + WRN_CIFAR.notes,
 )
 
 WRN_SVHN = dataclasses.replace(
@@ -869,7 +891,8 @@ XCEPTION_IMAGENET = Recipe(
 
 #: Every recipe by name; a model with several fitting recipes trains with the first listed.
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
-    RESNET_CIFAR, PREACT_RESNET_CIFAR, WRN_CIFAR, WRN_SVHN, STOCHASTIC_DEPTH_CIFAR_1202,
+    RESNET_CIFAR, PREACT_RESNET_CIFAR, WRN_CIFAR, WRN_CIFAR_ZCA, WRN_SVHN,
+    STOCHASTIC_DEPTH_CIFAR_1202,
     STOCHASTIC_DEPTH_CIFAR, STOCHASTIC_DEPTH_SVHN, DENSENET_CIFAR, DENSENET_CIFAR_NOAUG,
     DENSENET_SVHN, RESNEXT_CIFAR, MOBILENET_IMAGENET, GOOGLENET_IMAGENET, VGG_IMAGENET,
     ALEXNET_IMAGENET, RESNET_IMAGENET, DENSENET_IMAGENET, RESNEXT_IMAGENET, SENET_IMAGENET,
