@@ -26,7 +26,7 @@ typing-Protocol check TensorFlow's ``is_tensor`` makes; and ``inspect.signature`
 ``inspect.getfullargspec``, which Keras takes of a layer class's ``__init__``, ``build``
 and ``call`` for every layer it creates, are computed once per function while inside.
 Measured on the 2-core CI machine: ResNet-1202, ResNeSt-269 and EfficientNet-B7 together
-build in 4.7 s instead of 6.7 s.
+build in 4.6 s instead of 6.7 s.
 """
 
 from __future__ import annotations

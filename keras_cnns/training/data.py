@@ -191,9 +191,9 @@ NORMALIZATIONS = ("channel", "unit", "zca")
 @dataclasses.dataclass(frozen=True, eq=False)
 class ZCAWhitening:
     """Global contrast normalisation, then ZCA whitening fitted on the training images: the
-    preprocessing of Goodfellow et al. 2013 (maxout networks) that Zagoruyko & Komodakis 2016
-    follow ("for CIFAR we follow the image preprocessing of [8] with ZCA whitening", Sec. 3;
-    their repository whitened CIFAR with pylearn2's ``make_cifar10_gcn_whitened.py``).
+    preprocessing of Zagoruyko & Komodakis 2016 ("for CIFAR we follow the image
+    preprocessing of [8] with ZCA whitening", Sec. 3), whose repository's README says they
+    whitened CIFAR with pylearn2's ``make_cifar10_gcn_whitened.py``.
     As pylearn2 does it: each image, as one vector of pixel values in [0, 255], has its own
     mean removed and is scaled to norm ``gcn_scale`` (55; ``global_contrast_normalize``
     with ``use_std=False, sqrt_bias=0``); then ``x -> (x - mean) P`` with
