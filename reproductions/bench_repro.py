@@ -6,8 +6,10 @@ Papers run as ``python -m reproductions all`` runs them (:mod:`reproductions.reg
 one process per core, each keeping its ``measure`` cache across the papers it takes) and
 write their tables to a temporary folder unless ``--results`` is given. Prints, per paper,
 the seconds it took, the models its process built for it and their layers, the profiles it
-read from the other worker instead of building them, then the
-command's total beside the goal (every table in under 60 s on a 2-core machine).
+read from the other worker instead of building them and the seconds it waited for those
+another worker was building; then the slowest models, the models built by more than one
+worker (none, unless a claim was dropped), and the command's total beside the goal (every
+table in under 60 s on a 2-core machine).
 Timings are machine-dependent: printed here, never asserted in a test.
 """
 
