@@ -13,7 +13,8 @@ this run; nothing is kept across runs.
 
 Workers make no automatic full garbage collection (:func:`young_collections_only`).
 Measured on the 2-core CI machine (``python -m reproductions.bench_repro``, 26 papers,
-2026-12-05): 57-58 s in two processes (85 s before this session's changes, back to back),
+2026-12-05): 54-58 s in two processes (85 s before the bookkeeping shortcuts, the claims
+and this collection policy, back to back),
 most of it building the models' graphs (Keras' layer construction is pure Python, one core
 per process) and about 6 s importing TensorFlow in each worker.
 """
