@@ -36,17 +36,17 @@ stages of 3 bottlenecks with outputs 256/512/1024, bottleneck width C*d doubling
 
 from __future__ import annotations
 
+import functools
 import re
 
 import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, fail
-import functools
-
 from keras_cnns.blocks import (STRIDE_PADDINGS, bottleneck_block, conv_norm_act, get_attention,
                                residual_merge, run_stages, shortcut, strided_3x3)
 from keras_cnns.blocks.conv import batch_norm
+from keras_cnns.blocks.residual import CAFFE_PADDING
 from keras_cnns.contract import Head, variant
 from keras_cnns.resnet import EXPANSION, imagenet_resnet, resnet_stem, stage_specs
 from keras_cnns.resnet_cifar import cifar_stages
@@ -132,11 +132,20 @@ def check_template(depth, cardinality, width, form, depths=DEPTHS, family="ResNe
 def resnext_network(head: Head, depth: int, cardinality: int, width: int, form: str,
                     model_name: str, attention=None, padding: str = "same") -> keras.Model:
     """The ImageNet ResNeXt template (Table 1) on :func:`keras_cnns.resnet.imagenet_resnet`;
-    ``padding`` pads the max-pool and the strided 3x3s (``"same"`` or ``"symmetric"``)."""
+    ``padding`` pads the max-pool and the strided 3x3s (``"same"``, ``"symmetric"``, or
+    ``"caffe"``: the 3x3s symmetric, the pool in Caffe's ceil mode; see
+    :data:`keras_cnns.blocks.residual.CAFFE_PADDING`)."""
+    pool, strided = split_padding(padding)
     return imagenet_resnet(head, stage_specs(DEPTHS[depth]), template_block, model_name,
-                           stem=functools.partial(resnet_stem, pool_padding=padding),
+                           stem=functools.partial(resnet_stem, pool_padding=pool),
                            cardinality=cardinality, d=width, form=form, stride_at="3x3",
-                           attention=attention, stride_padding=padding)
+                           attention=attention, stride_padding=strided)
+
+
+def split_padding(padding: str) -> tuple[str, str]:
+    """A network's ``padding`` as (the stem max-pool's, the strided 3x3s'): ``"caffe"`` is
+    ``("ceil", "symmetric")``, any other value both."""
+    return ("ceil", "symmetric") if padding == CAFFE_PADDING else (padding, padding)
 
 
 _SETTING = "{cardinality}x{width}d"

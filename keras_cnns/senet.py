@@ -14,7 +14,9 @@ convolutions have none (batch norm follows each). SE-ResNet keeps the stride on 
 1x1 of a downsampling block by default (the released Caffe SE-ResNet models, like ResNet's);
 ``stride_at="3x3"`` moves it to the 3x3 ("v1.5", as timm's ``seresnet50``); SE-ResNeXt has
 it on the grouped 3x3 (as ResNeXt). ``padding="symmetric"`` pads the 3x3/2 max-pool and the
-strided 3x3s one pixel on each side, as PyTorch code does (see :func:`keras_cnns.ResNet`).
+strided 3x3s one pixel on each side, as PyTorch code does (see :func:`keras_cnns.ResNet`);
+``padding="caffe"`` pads as the released Caffe models: the strided 3x3s one pixel on each
+side, the max-pool not at all with Caffe's rounding up of its output size.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from keras_cnns.arguments import check_choice
 from keras_cnns.blocks import (STRIDE_PADDINGS, STRIDE_PLACEMENTS, bottleneck_block,
                                squeeze_excite)
 from keras_cnns.blocks.attention import check_se_ratio
+from keras_cnns.blocks.residual import CAFFE_PADDING
 from keras_cnns.contract import Head, variant
 from keras_cnns.resnet import DEPTHS, imagenet_resnet, resnet_stem, stage_specs
-from keras_cnns.resnext import check_template, resnext_network
+from keras_cnns.resnext import check_template, resnext_network, split_padding
 
 PAPER = ("Hu, Shen, Albanie, Sun & Wu, Squeeze-and-Excitation Networks, CVPR 2018 / TPAMI "
          "2019 (arXiv:1709.01507)")
@@ -57,9 +60,11 @@ def SEResNet(depth: int = 50, ratio: int = REDUCTION, stride_at: str = "1x1",
         stride_at: ``"1x1"`` (default; the released Caffe models) or ``"3x3"`` (ResNet
             "v1.5", timm's ``seresnet50``): which convolution of a downsampling block
             carries the stride 2. No count changes.
-        padding: ``"same"`` (default, TensorFlow's) or ``"symmetric"`` (one pixel on each
-            side of the 3x3/2 max-pool and the strided 3x3s, as PyTorch pads). No count
-            changes.
+        padding: ``"same"`` (default, TensorFlow's), ``"symmetric"`` (one pixel on each
+            side of the 3x3/2 max-pool and the strided 3x3s, as PyTorch pads) or
+            ``"caffe"`` (the released Caffe models': strided 3x3s one pixel on each side,
+            the max-pool unpadded with the output size rounded up, which is ``"same"``'s
+            on an even size). No count changes.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``.
     """
@@ -72,17 +77,19 @@ def SEResNet(depth: int = 50, ratio: int = REDUCTION, stride_at: str = "1x1",
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     suffix = "_v1_5" if stride_at == "3x3" else ""
+    pool, strided = split_padding(padding)
     return imagenet_resnet(head, stage_specs(DEPTHS[depth][0]), bottleneck_block,
                            f"se_resnet{depth}{suffix}",
-                           stem=functools.partial(resnet_stem, pool_padding=padding),
-                           stride_at=stride_at, stride_padding=padding,
+                           stem=functools.partial(resnet_stem, pool_padding=pool),
+                           stride_at=stride_at, stride_padding=strided,
                            attention=("se", {"ratio": ratio}))
 
 
 def _check_padding(padding, family: str) -> None:
-    check_choice("padding", padding, STRIDE_PADDINGS,
-                 f"{family} padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel "
-                 "on each side of the strided 3x3 pool and convolutions).")
+    check_choice("padding", padding, (*STRIDE_PADDINGS, CAFFE_PADDING),
+                 f"{family} padding must be 'same' (TensorFlow's), 'symmetric' (one pixel "
+                 "on each side of the strided 3x3 pool and convolutions) or 'caffe' (the "
+                 "released Caffe models': strided 3x3s symmetric, the pool in ceil mode).")
 
 
 @registry.register(
@@ -101,7 +108,8 @@ def SEResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, ratio: int
         depth: 50 or 101.
         cardinality, width, form: C, d and the block form of :func:`keras_cnns.ResNeXt`.
         ratio: the SE reduction ratio r (16 in the paper); it must divide 256.
-        padding: ``"same"`` (default) or ``"symmetric"``, as :func:`SEResNet`.
+        padding: ``"same"`` (default), ``"symmetric"`` or ``"caffe"``, as :func:`SEResNet`
+            (``"caffe"``: the released Caffe SE-ResNeXt, timm's ``legacy_seresnext*``).
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``.
     """

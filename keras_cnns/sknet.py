@@ -18,13 +18,16 @@ Dense layer.
 
 from __future__ import annotations
 
+import functools
+
 import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_int, fail
-from keras_cnns.blocks import (conv_norm_act, residual_merge, selective_kernel, shortcut)
+from keras_cnns.blocks import (STRIDE_PADDINGS, conv_norm_act, residual_merge, selective_kernel,
+                               shortcut)
 from keras_cnns.contract import Head, variant
-from keras_cnns.resnet import EXPANSION, imagenet_resnet, stage_specs
+from keras_cnns.resnet import EXPANSION, imagenet_resnet, resnet_stem, stage_specs
 
 PAPER = "Li, Wang, Hu & Yang, Selective Kernel Networks, CVPR 2019 (arXiv:1903.06586)"
 
@@ -35,14 +38,16 @@ BASE_WIDTH = 128
 
 
 def sk_block(x, filters: int, strides: int = 1, *, name: str, M: int = 2, G: int = 32,
-             r: int = 16, L: int = 32, width: int = BASE_WIDTH):
-    """1x1 (``width * filters / 64``), SK unit (stride), 1x1 (``4 * filters``), BN after
-    each; projection shortcut where the shape changes."""
+             r: int = 16, L: int = 32, width: int = BASE_WIDTH, stride_padding: str = "same"):
+    """1x1 (``width * filters / 64``), SK unit (stride; its strided 3x3 branch padded as
+    ``stride_padding`` says), 1x1 (``4 * filters``), BN after each; projection shortcut
+    where the shape changes."""
     channels = width * filters // 64
     out = EXPANSION * filters
     skip = shortcut(x, out, strides, name=name)
     y = conv_norm_act(x, channels, 1, name=f"{name}_1")
-    y = selective_kernel(y, channels, strides, name=f"{name}_2", M=M, G=G, r=r, L=L)
+    y = selective_kernel(y, channels, strides, name=f"{name}_2", M=M, G=G, r=r, L=L,
+                         stride_padding=stride_padding)
     y = conv_norm_act(y, out, 1, name=f"{name}_3", activation=None)
     return residual_merge(skip, y, name=name)
 
@@ -56,7 +61,8 @@ def sk_block(x, filters: int, strides: int = 1, *, name: str, M: int = 2, G: int
     aliases={"sknet50": "sknet-50", "sknet101": "sknet-101", "sk-resnext-50-32x4d": "sknet-50",
              "sk-resnext-101-32x4d": "sknet-101"},
     smallest="sknet-26-m2-g8-r16")
-def SKNet(depth: int = 50, M: int = 2, G: int = 32, r: int = 16, L: int = 32, *,
+def SKNet(depth: int = 50, M: int = 2, G: int = 32, r: int = 16, L: int = 32,
+          padding: str = "same", *,
           include_top: bool = True, weights=None, input_tensor=None, input_shape=None,
           pooling=None, classes: int = 1000, classifier_activation="softmax",
           name: str | None = None) -> keras.Model:
@@ -68,6 +74,10 @@ def SKNet(depth: int = 50, M: int = 2, G: int = 32, r: int = 16, L: int = 32, *,
         G: groups of each path's convolution (32).
         r: reduction ratio of the fuse fc (16).
         L: its minimum width (32).
+        padding: how the 3x3/2 max-pool and the strided undilated 3x3 branches pad:
+            ``"same"`` (default, TensorFlow's) or ``"symmetric"`` (one pixel on each side,
+            as PyTorch pads: timm's ``skresnext50_32x4d``). The dilated branch reads the
+            same positions either way. No count changes.
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as in ``keras.applications``.
     """
@@ -76,11 +86,16 @@ def SKNet(depth: int = 50, M: int = 2, G: int = 32, r: int = 16, L: int = 32, *,
         check_int(key, value, 1, f"SKNet {key} must be an integer >= 1.")
     if BASE_WIDTH % G:
         fail(f"SKNet groups G must divide the first stage's {BASE_WIDTH} channels.", "G", G)
+    check_choice("padding", padding, STRIDE_PADDINGS,
+                 "SKNet padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel on "
+                 "each side of the strided 3x3 pool and convolutions).")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     setting = "" if (M, G, r, L) == (2, 32, 16, 32) else f"_m{M}_g{G}_r{r}_l{L}"
     return imagenet_resnet(head, stage_specs(DEPTHS[depth]), sk_block,
-                           f"sknet{depth}{setting}", M=M, G=G, r=r, L=L)
+                           f"sknet{depth}{setting}",
+                           stem=functools.partial(resnet_stem, pool_padding=padding),
+                           M=M, G=G, r=r, L=L, stride_padding=padding)
 
 
 SKNet50 = variant(SKNet, "SKNet50", "SKNet-50 (SK[2, 32, 16]).", depth=50)

@@ -30,11 +30,12 @@ Keras model whose logits equal torch's in eval mode (up to float32 summation ord
   features, as ours. Keys ``features.denseblock<i>.denselayer<j>.norm1/conv1/norm2/conv2``
   -> ``conv<i+1>_block<j>_0_bn/_0_conv/_1_bn/_1_conv``, ``features.transition<i>.norm/conv``
   -> ``pool<i+1>_bn/_conv``, ``features.norm5`` -> ``post_bn``;
-* timm ``legacy_seresnet50/101/152`` (the Caffe SE-ResNets of Hu et al. 2018,
-  arXiv:1709.01507, ported by Cadene's ``pretrainedmodels``): the stride on the first 1x1,
-  SE fcs as 1x1 convolutions with biases, and a 3x3/2 max-pool with ``ceil_mode=True`` and no
-  padding, which equals TensorFlow's ``"same"`` on an even size (the 112x112 of a 224 input):
-  ``se-resnet-50`` as it is (an odd stem output would differ by a row and a column);
+* timm ``legacy_seresnet50/101/152`` and ``legacy_seresnext50/101_32x4d`` (the Caffe
+  SE-ResNets and SE-ResNeXts of Hu et al. 2018, arXiv:1709.01507, ported by Cadene's
+  ``pretrainedmodels``): SE fcs as 1x1 convolutions with biases, a 3x3/2 max-pool with
+  ``ceil_mode=True`` and no padding, and (SE-ResNeXt, whose stride is on the grouped 3x3)
+  strided 3x3s padded one pixel on each side: ``se-resnet-<depth>`` (stride on the first
+  1x1) and ``se-resnext-<depth>-32x4d``, both with ``padding="caffe"``;
 * timm ``seresnet50/101/152`` (timm's ResNet with ``attn_layer="se"``; ``seresnet50.a1_in1k``
   etc. are trained by timm, not by Hu et al.): the stride on the 3x3 and PyTorch's padding,
   ``se-resnet-<depth>`` with ``stride_at="3x3", padding="symmetric"``; the SE module after
@@ -58,6 +59,20 @@ Keras model whose logits equal torch's in eval mode (up to float32 summation ord
   ``conv2.bn0``, ``conv2.fc1``, ``conv2.bn1``, ``conv2.fc2`` -> ``<block>_2_conv``, ``_2_bn``,
   ``_2_fc1``, ``_2_fc1_bn``, ``_2_fc2``; ``downsample.1/.2`` (after the parameter-free pool)
   -> ``<block>_0_conv``/``_0_bn``.
+* timm ``skresnext50_32x4d`` (SKNet-50 of Li et al. 2019, arXiv:1903.06586: SK[2, 32, 16]
+  units, ``L = 32``; timm's attention width ``make_divisible(C / 16, 32)`` is Eq. 4's
+  ``max(C / 16, 32)`` for every C of the net; the 5x5 path a 3x3 of dilation 2):
+  ``sknet-50`` with ``padding="symmetric"``. Keys ``conv2.paths.<m>.conv/bn`` ->
+  ``<block>_2_branch<m+1>_conv/_bn``, ``conv2.attn.fc_reduce``, ``.bn``, ``.fc_select`` ->
+  ``<block>_2_fc1_conv``, ``_2_fc1_bn``, ``_2_fc2`` (select logits path-major, as ours);
+  ``conv<k>.conv/bn`` -> ``<block>_<k>_conv/_bn``.
+* timm ``resnet18d/34d/50d/101d/152d`` (ResNet-D of He et al. 2019, arXiv:1812.01187: deep
+  stem 32-32-64, average-pool shortcuts, the stride on the 3x3) and ``ecaresnet50d``,
+  ``ecaresnet101d`` (the same with timm's ``EcaModule`` after each block's last batch norm:
+  the adaptive kernel size of Wang et al. 2020, Eq. 12): ``resnet-<depth>-d`` and
+  ``eca-resnet-<depth>-d`` with ``padding="symmetric"``. Keys as ResNeSt's stem and
+  shortcuts, ``layer<i>.<j>.conv<k>/bn<k>`` -> ``<block>_<k>_conv/_bn``, ``se.conv`` (a
+  ``Conv1d(1, 1, k)``) -> ``<block>_eca_conv``.
 
 Not twins, named (no entry): torchvision's AlexNet is the single-GPU "one weird trick" net
 (Krizhevsky 2014, arXiv:1404.5997: 64-192-384-256-256 channels, no LRN, an adaptive 6x6
@@ -65,11 +80,9 @@ average pool), not the two-tower net of Krizhevsky et al. 2012 that :mod:`keras_
 builds; torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions
 where the paper's 5x5 branch has 5x5, and ``ceil_mode`` pools (its own comment names the 3x3
 as a known bug kept for its weights), so it is not :mod:`keras_cnns.googlenet`, which stays
-the paper's; timm's ``legacy_seresnext50/101_32x4d`` (Caffe's SE-ResNeXt) pad the stem's
-max-pool as TensorFlow's ``"same"`` (``ceil_mode``) but the strided grouped 3x3s one pixel
-on each side, a mix that ``SEResNeXt(padding=...)`` does not offer; timm's ``ecaresnet50d``
-and ``skresnet18`` use ResNet-D stems, average-pool shortcuts or timm's own SK layout, which
-our ECA and SK builders do not offer as arguments: not mapped.
+the paper's; timm's ``skresnet18/34/50`` and ``skresnet50d`` split the input channels
+between the SK paths (``split_input=True``: each path convolves its own share), a layout of
+timm's that the SKNet of Li et al. 2019 (:mod:`keras_cnns.sknet`) does not have: not mapped.
 
 Mapping: convolution kernels OIHW -> HWIO (grouped kernels keep their (kh, kw, in/groups,
 out) layout; depthwise (C*m, 1, kh, kw) -> (kh, kw, C, m)); linear weights transposed (the
@@ -128,8 +141,11 @@ def _twins() -> dict[str, TorchTwin]:
         twins.append(TorchTwin(f"torchvision/vgg{depth}_bn", f"vgg-{config}-bn", {}, "vgg"))
     twins += [TorchTwin(f"torchvision/densenet{d}", f"densenet-{d}", sym, "densenet")
               for d in (121, 161, 169, 201)]
-    twins += [TorchTwin(f"timm/legacy_seresnet{d}", f"se-resnet-{d}", {}, "legacy-senet")
+    caffe = {"padding": "caffe"}
+    twins += [TorchTwin(f"timm/legacy_seresnet{d}", f"se-resnet-{d}", caffe, "legacy-senet")
               for d in (50, 101, 152)]
+    twins += [TorchTwin(f"timm/legacy_seresnext{d}_32x4d", f"se-resnext-{d}-32x4d", caffe,
+                        "legacy-senet") for d in (50, 101)]
     v15 = {"stride_at": "3x3", **sym}
     twins += [TorchTwin(f"timm/seresnet{d}", f"se-resnet-{d}", v15, "timm-se")
               for d in (50, 101, 152)]
@@ -139,6 +155,11 @@ def _twins() -> dict[str, TorchTwin]:
                         "resnest") for d in (14, 26, 50, 101, 200, 269)]
     twins += [TorchTwin(f"timm/resnest50d_{s}", f"resnest-50-fast-{s}", sym, "resnest")
               for s in ("4s2x40d", "1s4x24d")]
+    twins += [TorchTwin(f"timm/resnet{d}d", f"resnet-{d}-d", sym, "timm-resnet-d")
+              for d in (18, 34, 50, 101, 152)]
+    twins += [TorchTwin(f"timm/ecaresnet{d}d", f"eca-resnet-{d}-d", sym, "timm-resnet-d")
+              for d in (50, 101)]
+    twins.append(TorchTwin("timm/skresnext50_32x4d", "sknet-50", sym, "timm-sk"))
     return {twin.source: twin for twin in twins}
 
 
@@ -257,8 +278,28 @@ _TIMM_SE = [  # timm's ResNet with attn_layer="se": the SEModule after bn3, fcs 
     (r"layer(\d)\.(\d+)\.se\.fc1", "conv{L}_block{b}_se_reduce"),
     (r"layer(\d)\.(\d+)\.se\.fc2", "conv{L}_block{b}_se_expand"),
 ]
-_SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST,
-            "timm-se": _TIMM_SE, "densenet": _DENSENET}
+_TIMM_RESNET_D = [  # timm's ResNet with stem_type="deep", avg_down=True (and attn_layer)
+    *_RESNEST[:6],
+    (r"layer(\d)\.(\d+)\.conv(\d)", "conv{L}_block{b}_{2}_conv"),
+    (r"layer(\d)\.(\d+)\.bn(\d)", "conv{L}_block{b}_{2}_bn"),
+    *_RESNEST[-3:-1],  # downsample.1/.2 after the parameter-free average pool
+    (r"layer(\d)\.(\d+)\.se\.conv", "conv{L}_block{b}_eca_conv"),  # timm's EcaModule
+    (r"fc", "predictions"),
+]
+_TIMM_SK = [  # timm's SelectiveKernelBottleneck: ConvNormAct 1x1s around a SelectiveKernel
+    (r"conv1", "conv1_conv"), (r"bn1", "conv1_bn"),
+    (r"layer(\d)\.(\d+)\.conv([13])\.conv", "conv{L}_block{b}_{2}_conv"),
+    (r"layer(\d)\.(\d+)\.conv([13])\.bn", "conv{L}_block{b}_{2}_bn"),
+    (r"layer(\d)\.(\d+)\.conv2\.paths\.(\d)\.conv", "conv{L}_block{b}_2_branch{m}_conv"),
+    (r"layer(\d)\.(\d+)\.conv2\.paths\.(\d)\.bn", "conv{L}_block{b}_2_branch{m}_bn"),
+    (r"layer(\d)\.(\d+)\.conv2\.attn\.fc_reduce", "conv{L}_block{b}_2_fc1_conv"),
+    (r"layer(\d)\.(\d+)\.conv2\.attn\.bn", "conv{L}_block{b}_2_fc1_bn"),
+    (r"layer(\d)\.(\d+)\.conv2\.attn\.fc_select", "conv{L}_block{b}_2_fc2"),
+    *_RESIDUAL_BLOCKS[2:],  # downsample.0/.1
+    (r"fc", "predictions"),
+]
+_SCHEMES = {"resnet": _RESNET, "timm-sk": _TIMM_SK, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST,
+            "timm-se": _TIMM_SE, "densenet": _DENSENET, "timm-resnet-d": _TIMM_RESNET_D}
 
 
 def _rule_target(module: str, rules) -> str | None:
@@ -271,6 +312,8 @@ def _rule_target(module: str, rules) -> str | None:
             fields = {"L": int(groups[0]) + 1} if groups else {}
             if len(groups) > 1:
                 fields["b"] = int(groups[1]) + 1
+            if len(groups) > 2:  # timm's SK paths count from 0, our branches from 1
+                fields["m"] = int(groups[2]) + 1
             return target.format(*groups, **fields)
     return None
 
@@ -296,6 +339,8 @@ def _vgg_targets(modules: list[str], layers: Mapping) -> dict[str, str]:
 # --- tensors -> weights ------------------------------------------------------------------
 
 def _conv_kernel(weight: np.ndarray, layer) -> np.ndarray:
+    if isinstance(layer, keras.layers.Conv1D):  # (out, in, k) -> (k, in, out)
+        return weight.transpose(2, 1, 0)
     if isinstance(layer, keras.layers.DepthwiseConv2D):
         channels = layer.kernel.shape[2]
         return weight.reshape(channels, -1, *weight.shape[2:]).transpose(2, 3, 0, 1)
@@ -363,6 +408,12 @@ def _load_layer(layer, tensors: dict[str, np.ndarray], module: str, flatten_shap
                          f"{layer.name!r}. Received: {module}")
     if isinstance(layer, keras.layers.Dense):
         _assign(layer.kernel, _dense_kernel(weight, layer, flatten_shape), key, layer)
+    elif isinstance(layer, keras.layers.Conv1D):
+        if weight.ndim != 3:
+            raise ValueError(f"Torch tensor {key!r} of shape {weight.shape} is not a 1-D "
+                             f"convolution kernel, but Keras layer {layer.name!r} is a "
+                             f"Conv1D. Received: {key}={weight.shape}")
+        _assign(layer.kernel, _conv_kernel(weight, layer), key, layer)
     elif isinstance(layer, keras.layers.Conv2D | keras.layers.DepthwiseConv2D):
         if weight.ndim != 4:
             raise ValueError(f"Torch tensor {key!r} of shape {weight.shape} is not a "

@@ -221,6 +221,18 @@ def test_published_parameter_counts_of_the_papers():
     assert sum(layer.weights for layer in layers) == 80  # ECA-Net abstract: "80 parameters"
 
 
+def test_eca_resnet_d_puts_adaptive_eca_on_every_block_of_resnet_d():
+    # timm's ecaresnet50d: ECA after each block's last BN; Eq. 12's k for C = 256..2048
+    eca = measure("eca-resnet-50-d").model
+    kernels = [layer.kernel_size[0] for layer in eca.layers
+               if isinstance(layer, keras.layers.Conv1D)]
+    assert kernels == [5] * 3 + [5] * 4 + [5] * 6 + [7] * 3
+    assert eca.count_params() == measure("resnet-50-d").model.count_params() + sum(kernels)
+    names = [layer.name for layer in eca.layers]
+    assert names.index("conv2_block1_3_bn") < names.index("conv2_block1_eca_squeeze")
+    assert names.index("conv2_block1_eca_scale") < names.index("conv2_block1_add")
+
+
 def test_resnet_d_and_resnest_use_the_deep_stem_and_average_pool_downsampling():
     for name in ("resnet-50-d", "resnest-50"):
         model = measure(name).model

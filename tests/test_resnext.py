@@ -154,6 +154,11 @@ def test_squeeze_excite_on_any_tensor():
     (lambda: keras_cnns.SEResNet(50, padding="valid"),
      "'same'.*'symmetric'.*Received: padding='valid'"),
     (lambda: keras_cnns.SEResNeXt(50, padding=None), "'symmetric'.*Received: padding=None"),
+    (lambda: keras_cnns.SEResNet(50, padding="ceil"), "'caffe'.*Received: padding='ceil'"),
+    (lambda: keras_cnns.ResNeXt(50, padding="caffe"), "'symmetric'.*Received: padding='caffe'"),
+    (lambda: keras_cnns.ResNetD(50, padding="caffe"), "'symmetric'.*Received: padding='caffe'"),
+    (lambda: keras_cnns.SKNet(50, padding="caffe"), "'symmetric'.*Received: padding='caffe'"),
+    (lambda: keras_cnns.ResNetD(50, attention="ecaa"), "'?eca.*Received: attention='ecaa'"),
     (lambda: keras_cnns.squeeze_excite(keras.Input((4, 4, 24)), ratio=16),
      "r must divide the block's 24 channels. Received: ratio=16"),
     (lambda: keras_cnns.ResNeXt(50, pooling="min", include_top=False), "Received: pooling='min'"),
@@ -169,7 +174,8 @@ def test_bad_arguments(build, message):
     lambda padding: keras_cnns.create_model("wrn-50-0.25-bottleneck", padding=padding),
     lambda padding: keras_cnns.SEResNet(50, stride_at="3x3", padding=padding),
     lambda padding: keras_cnns.SEResNeXt(50, 2, 4, padding=padding),
-], ids=["resnext-c", "resnext-b", "wrn-bottleneck", "se-resnet-v1.5", "se-resnext"])
+    lambda padding: keras_cnns.SKNet(26, G=8, padding=padding),
+], ids=["resnext-c", "resnext-b", "wrn-bottleneck", "se-resnet-v1.5", "se-resnext", "sknet"])
 def test_symmetric_padding_pads_the_pool_and_strided_3x3s(build):
     # padding="symmetric" (the authors' Torch code, torchvision): explicit one-pixel pads
     # before the max-pool and each strided 3x3, valid convolutions; counts and shapes equal
@@ -183,6 +189,51 @@ def test_symmetric_padding_pads_the_pool_and_strided_3x3s(build):
     assert not any(layer.name in pads for layer in same.layers)
     assert symmetric.count_params() == same.count_params()
     assert symmetric.output.shape == same.output.shape
+
+
+def test_resnet_d_symmetric_padding_pads_the_deep_stem_too():
+    from keras_cnns.uninitialised import uninitialised
+    with uninitialised():
+        same = keras_cnns.ResNetD(50)
+        symmetric = keras_cnns.ResNetD(50, padding="symmetric")
+    pads = {layer.name: layer.padding for layer in symmetric.layers if layer.name.endswith("_pad")}
+    assert {"conv1_1_pad", "pool1_pad", "conv3_block1_2_pad", "conv4_block1_2_pad",
+            "conv5_block1_2_pad"} == set(pads)
+    assert set(pads.values()) == {((1, 1), (1, 1))}
+    assert not any(layer.name.endswith("_pad") for layer in same.layers)
+    assert symmetric.count_params() == same.count_params()
+
+
+@pytest.mark.parametrize("size, pooled", [(64, 16), (65, 16), (67, 17)])
+def test_caffe_padding_pools_in_ceil_mode_and_pads_strided_3x3s_on_each_side(size, pooled):
+    # the released Caffe SE-ResNeXt: 3x3/2 pool unpadded with ceil((n - 3) / 2) + 1 outputs
+    # (n = 32, 33, 34 after the stem's 7x7/2), strided 3x3s one pixel on each side
+    from keras_cnns.uninitialised import uninitialised
+    with uninitialised():
+        caffe = keras_cnns.SEResNeXt(50, 2, 4, padding="caffe", input_shape=(size, size, 3))
+        same = keras_cnns.SEResNeXt(50, 2, 4, input_shape=(size, size, 3))
+        se_resnet = keras_cnns.SEResNet(50, padding="caffe", input_shape=(size, size, 3))
+    stem = caffe.get_layer("conv1_relu").output.shape[1]
+    assert caffe.get_layer("pool1_pad").padding == ((0, 1), (0, 1))
+    assert caffe.get_layer("pool1_pool").output.shape[1] == pooled == -(-(stem - 3) // 2) + 1
+    assert same.get_layer("pool1_pool").output.shape[1] == -(-stem // 2)  # one more if odd
+    assert caffe.get_layer("conv3_block1_2_pad").padding == ((1, 1), (1, 1))
+    assert caffe.count_params() == same.count_params()
+    # SE-ResNet's released models stride the first 1x1: only the pool is padded
+    assert [layer.name for layer in se_resnet.layers if layer.name.endswith("_pad")] == [
+        "conv1_pad", "pool1_pad"]
+
+
+def test_ceil_mode_pool_equals_same_on_an_even_size_after_a_relu():
+    from keras_cnns.blocks import strided_max_pool
+    rng = np.random.default_rng(0)
+    for size in (8, 9):
+        x = np.maximum(rng.normal(size=(2, size, size, 3)), 0).astype("float32")
+        inputs = keras.Input((size, size, 3))
+        ceil = keras.Model(inputs, strided_max_pool(inputs, stride_padding="ceil"))(x)
+        same = keras.layers.MaxPooling2D(3, 2, padding="same")(x)
+        valid = keras.layers.MaxPooling2D(3, 2)(x)
+        np.testing.assert_array_equal(ceil, same if size % 2 == 0 else valid)
 
 
 def test_bad_padding_states_the_rule():

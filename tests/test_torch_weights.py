@@ -31,6 +31,13 @@ PAIRS = [  # (torch model, input size): the smallest member of each mapped schem
     ("timm/resnest26d", 64),
     ("timm/resnest50d_4s2x40d", 64),  # avd first; radix 4 in 2 cardinal groups
     ("timm/resnest50d_1s4x24d", 64),  # avd first; radix 1 (sigmoid) in 4 groups
+    ("timm/legacy_seresnext50_32x4d", 64),  # Caffe: strided 3x3s symmetric, pool ceil mode
+    ("timm/legacy_seresnet50", 65),  # an odd size: the ceil-mode pool's 16x16 of a 33x33
+    ("timm/resnet18d", 64),  # ResNet-D: deep stem, average-pool shortcuts
+    ("timm/resnet50d", 65),
+    ("timm/ecaresnet50d", 64),  # ResNet-D with ECA (adaptive k)
+    ("timm/skresnext50_32x4d", 64),  # SKNet-50
+    ("timm/skresnext50_32x4d", 65),  # odd sizes: the strided dilated branch's alignment
 ]
 
 
@@ -62,7 +69,7 @@ def _logits(source, size, state=None, model=None):
     return ours, got, expected
 
 
-@pytest.mark.parametrize("source, size", PAIRS, ids=[p[0] for p in PAIRS])
+@pytest.mark.parametrize("source, size", PAIRS, ids=[f"{p[0]}@{p[1]}" for p in PAIRS])
 def test_random_torch_weights_give_equal_logits(source, size):
     _, got, expected = _logits(source, size)
     np.testing.assert_allclose(got, expected, rtol=RTOL, atol=RTOL * np.abs(expected).max())
@@ -145,13 +152,13 @@ def test_checkpoint_path(tmp_path):
 
 
 COUNTED = [source for source, twin in torch_weights.TWINS.items()
-           if twin.scheme in ("resnest", "timm-se", "densenet")]
+           if twin.scheme in ("resnest", "timm-se", "densenet", "timm-resnet-d", "legacy-senet", "timm-sk")]
 
 
 @pytest.mark.parametrize("source", COUNTED)
 def test_twins_hold_as_many_values_as_torch(source):
-    # every timm ResNeSt and SE net and torchvision DenseNet (the deep ones too slow to run
-    # here): our twin's weights and BN statistics count exactly the state dict's values
+    # every timm ResNeSt, SE, ResNet-D and ECA-ResNet-D net and torchvision DenseNet (the
+    # deep ones too slow to run here): our twin's weights and BN statistics count exactly the state dict's values
     from keras_cnns.uninitialised import uninitialised
     library, name = source.split("/")
     with torch.device("meta"):  # shapes only, no values drawn
@@ -188,3 +195,18 @@ def test_resnest_symmetric_padding_is_needed():
 def test_timm_seresnet_needs_both_the_stride_on_the_3x3_and_the_padding(arguments):
     # timm seresnet50 into SE-ResNet-50 with one or neither option
     assert _other_logits_without("timm/seresnet50", **arguments)
+
+
+@pytest.mark.parametrize("padding", ["same", "symmetric"])
+def test_legacy_seresnext_needs_the_caffe_padding(padding):
+    # Caffe's SE-ResNeXt pads its strided 3x3s symmetrically but its pool in ceil mode:
+    # neither uniform padding computes it
+    assert _other_logits_without("timm/legacy_seresnext50_32x4d", padding=padding)
+
+
+def test_resnet_d_symmetric_padding_is_needed():
+    assert _other_logits_without("timm/ecaresnet50d", padding="same")
+
+
+def test_sknet_symmetric_padding_is_needed():
+    assert _other_logits_without("timm/skresnext50_32x4d", padding="same")

@@ -17,7 +17,7 @@ from keras_cnns.blocks.attention import get_attention
 from keras_cnns.blocks.conv import ConvPreset, conv, conv_norm_act, norm_act
 from keras_cnns.layers import ZeroPadShortcut
 
-__all__ = ["AVG_DOWN", "SHORTCUTS", "STRIDE_PLACEMENTS", "basic_block", "basic_branch",
+__all__ = ["AVG_DOWN", "CAFFE_PADDING", "POOL_PADDINGS", "SHORTCUTS", "STRIDE_PLACEMENTS", "basic_block", "basic_branch",
            "bottleneck_block",
            "preact_block", "residual_merge", "shortcut"]
 
@@ -76,6 +76,13 @@ def residual_merge(shortcut_tensor, y, *, name: str, activation: str | None = "r
 #: PyTorch and TF-slim's ``conv2d_same`` pad it: the same output size, the grid centred like
 #: a 1x1/2 shortcut's).
 STRIDE_PADDINGS = ("same", "symmetric")
+#: The padding of the authors' Caffe models (the released SE-ResNet/SE-ResNeXt, ported to
+#: timm's ``legacy_seresnet*``/``legacy_seresnext*``): convolutions ``pad: 1`` on each side
+#: (a strided 3x3 as ``"symmetric"``), the stem's max-pool ``pad: 0`` with Caffe's rounding
+#: up of the output size (``ceil_mode``; :func:`strided_max_pool` with ``"ceil"``).
+CAFFE_PADDING = "caffe"
+#: How the stems' 3x3/2 max-pool pads (:func:`strided_max_pool`).
+POOL_PADDINGS = ("same", "symmetric", "ceil")
 
 
 def _check_stride_padding(stride_padding) -> None:
@@ -98,12 +105,17 @@ def strided_3x3(x, filters: int, strides: int, *, name: str, preset, groups: int
 def strided_max_pool(x, *, stride_padding: str = "same", name: str = "pool1_pool",
                      pad_name: str = "pool1_pad"):
     """The stems' 3x3/2 max-pool: ``"same"`` (TensorFlow's: nothing before and one pixel
-    after on an even size; Caffe's ``pad: 0`` with its rounding up) or ``"symmetric"`` (a
+    after on an even size; Caffe's ``pad: 0`` with its rounding up), ``"symmetric"`` (a
     ``ZeroPadding2D`` of one pixel on each side, ``pad_name``, then "valid": PyTorch's and
-    Torch's ``padding=1``; after a ReLU, the zeros never win a maximum)."""
-    _check_stride_padding(stride_padding)
-    if stride_padding == "symmetric":
-        x = keras.layers.ZeroPadding2D(1, name=pad_name)(x)
+    Torch's ``padding=1``; after a ReLU, the zeros never win a maximum) or ``"ceil"``
+    (Caffe's ``pad: 0`` with its rounding up at every size: one pixel of zeros after,
+    ``pad_name``, then "valid"; ``ceil((n - 3) / 2) + 1`` outputs, which is ``"same"``'s
+    ``n / 2`` on an even size and one fewer on an odd one)."""
+    check_choice("stride_padding", stride_padding, POOL_PADDINGS,
+                 "The max-pool's `stride_padding` must be 'same', 'symmetric' or 'ceil'.")
+    if stride_padding in ("symmetric", "ceil"):
+        pad = 1 if stride_padding == "symmetric" else ((0, 1), (0, 1))
+        x = keras.layers.ZeroPadding2D(pad, name=pad_name)(x)
         return keras.layers.MaxPooling2D(3, strides=2, name=name)(x)
     return keras.layers.MaxPooling2D(3, strides=2, padding="same", name=name)(x)
 

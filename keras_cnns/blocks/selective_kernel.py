@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import keras
 
-from keras_cnns.arguments import check_int, fail
+from keras_cnns.arguments import check_choice, check_int, fail
 from keras_cnns.blocks.attention import register_attention
 from keras_cnns.blocks.conv import ConvPreset, batch_norm, conv, conv_norm_act
 from keras_cnns.layers import RadixSelect, RadixSum
@@ -67,24 +67,33 @@ def _check_sk(filters, M, G, r, L) -> None:
         fail(f"SK groups G must divide the {filters} channels.", "G", G)
 
 
-def _branch(x, filters, strides, dilation, groups, name, preset):
+def _branch(x, filters, strides, dilation, groups, name, preset, stride_padding):
+    padding = "same"
     if strides > 1 and dilation > 1:
         x = keras.layers.MaxPooling2D(1, strides=strides, name=f"{name}_subsample")(x)
         strides, dilation = 1, 1  # taps 2 apart in x are neighbours in the subsample
+    elif strides > 1 and stride_padding == "symmetric":
+        x = keras.layers.ZeroPadding2D(1, name=f"{name}_pad")(x)
+        padding = "valid"
     return conv_norm_act(x, filters, 3, strides=strides, dilation=dilation, groups=groups,
-                         name=name, preset=preset)
+                         name=name, preset=preset, padding=padding)
 
 
 def selective_kernel(x, filters: int | None = None, strides: int = 1, *, name: str = "sk",
                      M: int = 2, G: int = 32, r: int = 16, L: int = 32,
-                     preset: str | ConvPreset = "keras"):
+                     preset: str | ConvPreset = "keras", stride_padding: str = "same"):
     """SK convolution of ``x`` to ``filters`` channels (default: ``x``'s) at ``strides``;
     layers ``<name>_branch<m>_*``, ``<name>_fuse``, ``<name>_pool``, ``<name>_fc1_*``,
-    ``<name>_fc2``, ``<name>_select``."""
+    ``<name>_fc2``, ``<name>_select``. A strided undilated branch pads as
+    ``stride_padding`` says (``"symmetric"``: ``<name>_branch1_pad``, one pixel on each
+    side); a strided dilated one reads the even positions (padding 2 on each side) either
+    way."""
     filters = filters or x.shape[-1]
     _check_sk(filters, M, G, r, L)
     check_int("strides", strides)
-    branches = [_branch(x, filters, strides, m, G, f"{name}_branch{m}", preset)
+    check_choice("stride_padding", stride_padding, ("same", "symmetric"),
+                 "`stride_padding` must be 'same' or 'symmetric'.")
+    branches = [_branch(x, filters, strides, m, G, f"{name}_branch{m}", preset, stride_padding)
                 for m in range(1, M + 1)]
     u = keras.layers.Add(name=f"{name}_fuse")(branches) if M > 1 else branches[0]
     s = keras.layers.GlobalAveragePooling2D(keepdims=True, name=f"{name}_pool")(u)
