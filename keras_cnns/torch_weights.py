@@ -74,10 +74,12 @@ Keras model whose logits equal torch's in eval mode (up to float32 summation ord
   shortcuts, ``layer<i>.<j>.conv<k>/bn<k>`` -> ``<block>_<k>_conv/_bn``, ``se.conv`` (a
   ``Conv1d(1, 1, k)``) -> ``<block>_eca_conv``.
 
-Not twins, named (no entry): torchvision's AlexNet is the single-GPU "one weird trick" net
-(Krizhevsky 2014, arXiv:1404.5997: 64-192-384-256-256 channels, no LRN, an adaptive 6x6
-average pool), not the two-tower net of Krizhevsky et al. 2012 that :mod:`keras_cnns.alexnet`
-builds; torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions
+Not twins, named (no entry): torchvision's AlexNet (64-192-384-256-256 channels, conv1
+padded 2, no LRN, an adaptive 6x6 average pool) is not the two-tower net of Krizhevsky et al.
+2012 that :mod:`keras_cnns.alexnet` builds, nor a net of any paper: its docstring cites the
+"one weird trick" paper (Krizhevsky 2014, arXiv:1404.5997), whose footnote gives
+64-192-384-384-256, and its channels are those of Krizhevsky's one-GPU cuda-convnet2 model
+(``layers/layers-imagenet-1gpu.cfg``: conv1 unpadded, LRN after conv1 and conv2); torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions
 where the paper's 5x5 branch has 5x5, and ``ceil_mode`` pools (its own comment names the 3x3
 as a known bug kept for its weights), so it is not :mod:`keras_cnns.googlenet`, which stays
 the paper's; timm's ``skresnet18/34/50`` and ``skresnet50d`` split the input channels
