@@ -16,7 +16,7 @@ uses :func:`deep_stem`. Depths 18 and 34 have basic blocks (stride on their firs
 B changes nothing), as the 18/34-layer ResNet-D of GluonCV and timm.
 
 ``padding="symmetric"`` pads the stem's strided 3x3, its max-pool and the blocks' strided 3x3s
-one pixel on each side, as the PyTorch code of GluonCV and timm (``resnet50d``) does;
+one pixel on each side, as timm's PyTorch code (``resnet50d``) does;
 ``attention`` puts a module on every block's branch before the addition: ``"eca"``
 (``eca-resnet-<depth>-d``) is timm's ``ecaresnet50d``/``ecaresnet101d``, ECA (Wang et al.,
 CVPR 2020, arXiv:1910.03151, adaptive kernel size of Eq. 12) on ResNet-D, a combination of
@@ -81,7 +81,7 @@ def ResNetD(depth: int = 50, stem_width: int = STEM_WIDTH, padding: str = "same"
             twice as many); 32 in the paper.
         padding: how the stem's strided 3x3, its 3x3/2 max-pool and the blocks' strided 3x3s
             pad: ``"same"`` (default, TensorFlow's) or ``"symmetric"`` (one pixel on each
-            side: GluonCV's and timm's ``resnet50d``, the PyTorch padding). No count changes.
+            side: timm's ``resnet50d``, the PyTorch padding). No count changes.
         attention: a module on each block's branch after its last batch norm, before the
             addition (:func:`keras_cnns.blocks.get_attention`): ``None`` (default, the
             paper's) or e.g. ``"eca"``: ECA with the adaptive kernel size of Wang et al.

@@ -79,10 +79,11 @@ padded 2, no LRN, an adaptive 6x6 average pool) is not the two-tower net of Kriz
 2012 that :mod:`keras_cnns.alexnet` builds, nor a net of any paper: its docstring cites the
 "one weird trick" paper (Krizhevsky 2014, arXiv:1404.5997), whose footnote gives
 64-192-384-384-256, and its channels are those of Krizhevsky's one-GPU cuda-convnet2 model
-(``layers/layers-imagenet-1gpu.cfg``: conv1 unpadded, LRN after conv1 and conv2); torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions
-where the paper's 5x5 branch has 5x5, and ``ceil_mode`` pools (its own comment names the 3x3
-as a known bug kept for its weights), so it is not :mod:`keras_cnns.googlenet`, which stays
-the paper's; timm's ``skresnet18/34/50`` and ``skresnet50d`` split the input channels
+(``layers/layers-imagenet-1gpu.cfg``: conv1 unpadded, LRN after conv1 and conv2);
+torchvision's GoogLeNet has batch norm after every convolution, 3x3 convolutions where the
+paper's 5x5 branch has 5x5, and ``ceil_mode`` pools (its own comment names the 3x3 as a known
+bug kept for its weights), so it is not :mod:`keras_cnns.googlenet`, which stays the
+paper's; timm's ``skresnet18/34/50`` and ``skresnet50d`` split the input channels
 between the SK paths (``split_input=True``: each path convolves its own share), a layout of
 timm's that the SKNet of Li et al. 2019 (:mod:`keras_cnns.sknet`) does not have: not mapped.
 
@@ -300,8 +301,9 @@ _TIMM_SK = [  # timm's SelectiveKernelBottleneck: ConvNormAct 1x1s around a Sele
     *_RESIDUAL_BLOCKS[2:],  # downsample.0/.1
     (r"fc", "predictions"),
 ]
-_SCHEMES = {"resnet": _RESNET, "timm-sk": _TIMM_SK, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST,
-            "timm-se": _TIMM_SE, "densenet": _DENSENET, "timm-resnet-d": _TIMM_RESNET_D}
+_SCHEMES = {"resnet": _RESNET, "legacy-senet": _LEGACY_SENET, "resnest": _RESNEST,
+            "timm-se": _TIMM_SE, "densenet": _DENSENET, "timm-resnet-d": _TIMM_RESNET_D,
+            "timm-sk": _TIMM_SK}
 
 
 def _rule_target(module: str, rules) -> str | None:

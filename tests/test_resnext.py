@@ -224,7 +224,7 @@ def test_caffe_padding_pools_in_ceil_mode_and_pads_strided_3x3s_on_each_side(siz
         "conv1_pad", "pool1_pad"]
 
 
-def test_ceil_mode_pool_equals_same_on_an_even_size_after_a_relu():
+def test_ceil_mode_pool_is_same_on_an_even_size_and_valid_on_an_odd_one_after_a_relu():
     from keras_cnns.blocks import strided_max_pool
     rng = np.random.default_rng(0)
     for size in (8, 9):

@@ -152,13 +152,15 @@ def test_checkpoint_path(tmp_path):
 
 
 COUNTED = [source for source, twin in torch_weights.TWINS.items()
-           if twin.scheme in ("resnest", "timm-se", "densenet", "timm-resnet-d", "legacy-senet", "timm-sk")]
+           if twin.scheme in ("resnest", "timm-se", "densenet", "timm-resnet-d", "legacy-senet",
+                              "timm-sk")]
 
 
 @pytest.mark.parametrize("source", COUNTED)
 def test_twins_hold_as_many_values_as_torch(source):
-    # every timm ResNeSt, SE, ResNet-D and ECA-ResNet-D net and torchvision DenseNet (the
-    # deep ones too slow to run here): our twin's weights and BN statistics count exactly the state dict's values
+    # every timm ResNeSt, SE (legacy too), ResNet-D, ECA-ResNet-D and SK net and torchvision
+    # DenseNet (the deep ones too slow to run here): our twin's weights and BN statistics
+    # count exactly the state dict's values
     from keras_cnns.uninitialised import uninitialised
     library, name = source.split("/")
     with torch.device("meta"):  # shapes only, no values drawn

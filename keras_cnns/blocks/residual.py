@@ -17,9 +17,9 @@ from keras_cnns.blocks.attention import get_attention
 from keras_cnns.blocks.conv import ConvPreset, conv, conv_norm_act, norm_act
 from keras_cnns.layers import ZeroPadShortcut
 
-__all__ = ["AVG_DOWN", "CAFFE_PADDING", "POOL_PADDINGS", "SHORTCUTS", "STRIDE_PLACEMENTS", "basic_block", "basic_branch",
-           "bottleneck_block",
-           "preact_block", "residual_merge", "shortcut"]
+__all__ = ["AVG_DOWN", "CAFFE_PADDING", "POOL_PADDINGS", "SHORTCUTS", "STRIDE_PLACEMENTS",
+           "basic_block", "basic_branch", "bottleneck_block", "preact_block", "residual_merge",
+           "shortcut"]
 
 #: Shortcut options of He et al. 2016, Sec. 3.3: "A" zero-padding for increasing dimensions,
 #: "B" projections for increasing dimensions, "C" projections everywhere.
