@@ -180,6 +180,21 @@ def test_zca_whitens_the_training_images_as_pylearn2_defines_it():
                        zca.apply(images), atol=1e-3)
 
 
+@pytest.mark.parametrize("n", [1, 2, 30, 48, 49, 50])
+def test_zca_fits_the_same_whitening_with_fewer_images_than_features(n):
+    # up to 48 images of 48 features: fitted through the n x n Gram matrix; 49 and 50: the
+    # 48 x 48 covariance, switched to in the middle of the chunks; either way the P of the
+    # eigen-decomposition of the covariance + 0.1 I, computed here directly
+    images = _images(n, seed=n)
+    zca = data.ZCAWhitening.fit(images, chunk=7)  # several chunks
+    x = data.global_contrast_normalize(images.astype(np.float64), 55.0)
+    covariance = np.cov(x, rowvar=False, bias=True) + 0.1 * np.eye(x.shape[1])
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    expected = (eigenvectors / np.sqrt(eigenvalues)) @ eigenvectors.T
+    np.testing.assert_allclose(zca.matrix, expected, rtol=0, atol=1e-5 * np.abs(expected).max())
+    np.testing.assert_allclose(zca.mean, x.mean(0), atol=1e-4)
+
+
 def test_zca_in_the_pipeline_is_the_numpy_transform_and_pads_the_whitened_image():
     images = _images(64, size=16)
     labels = np.arange(64) % 4
