@@ -51,8 +51,8 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, fail
-from keras_cnns.blocks import (SHORTCUTS, STRIDE_PADDINGS, STRIDE_PLACEMENTS, StageSpec,
-                               basic_block, bottleneck_block, conv_norm_act, run_stages,
+from keras_cnns.blocks import (SHORTCUTS, STRIDE_PLACEMENTS, StageSpec, basic_block,
+                               bottleneck_block, check_padding, conv_norm_act, run_stages,
                                strided_max_pool)
 from keras_cnns.contract import Head, variant
 
@@ -175,9 +175,7 @@ def ResNet(depth: int = 50, shortcut: str | None = None, stride_at: str = "1x1",
                  "ResNet stride_at must be '1x1' (paper) or '3x3' (v1.5).")
     check_choice("layout", layout, LAYOUTS,
                  "ResNet layout must be 'paper' or 'tf-slim' (TF-slim's resnet_v1).")
-    check_choice("padding", padding, STRIDE_PADDINGS,
-                 "ResNet padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel on "
-                 "each side of the strided 3x3 pool and convolutions).")
+    check_padding(padding, "ResNet")
     blocks, bottleneck = ALL_DEPTHS[depth]
     if layout == "tf-slim" and not bottleneck:
         fail("TF-slim's resnet_v1 has bottleneck depths only (50, 101, 152, 200).",

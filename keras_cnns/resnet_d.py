@@ -33,7 +33,7 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_int
-from keras_cnns.blocks import (AVG_DOWN, STRIDE_PADDINGS, basic_block, bottleneck_block,
+from keras_cnns.blocks import (AVG_DOWN, basic_block, bottleneck_block, check_padding,
                                conv_norm_act, get_attention, strided_3x3, strided_max_pool)
 from keras_cnns.contract import Head, variant
 from keras_cnns.resnet import DEPTHS, imagenet_resnet, stage_specs
@@ -92,9 +92,7 @@ def ResNetD(depth: int = 50, stem_width: int = STEM_WIDTH, padding: str = "same"
     """
     check_choice("depth", depth, DEPTHS, "ResNet-D depth must be one of 18, 34, 50, 101, 152.")
     check_int("stem_width", stem_width, 1, "ResNet-D stem_width must be an integer >= 1.")
-    check_choice("padding", padding, STRIDE_PADDINGS,
-                 "ResNet-D padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel on "
-                 "each side of the strided 3x3 convolutions and pool).")
+    check_padding(padding, "ResNet-D")
     get_attention(attention)  # states the rule for a bad value before anything is built
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)

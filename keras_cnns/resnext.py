@@ -43,8 +43,8 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, fail
-from keras_cnns.blocks import (STRIDE_PADDINGS, bottleneck_block, conv_norm_act, get_attention,
-                               residual_merge, run_stages, shortcut, strided_3x3)
+from keras_cnns.blocks import (STRIDE_PADDINGS, bottleneck_block, check_padding, conv_norm_act,
+                               get_attention, residual_merge, run_stages, shortcut, strided_3x3)
 from keras_cnns.blocks.conv import batch_norm
 from keras_cnns.blocks.residual import CAFFE_PADDING
 from keras_cnns.contract import Head, variant
@@ -124,9 +124,7 @@ def check_template(depth, cardinality, width, form, depths=DEPTHS, family="ResNe
     check_int("cardinality", cardinality)
     check_int("width", width)
     check_choice("form", form, FORMS, "ResNeXt form must be 'a', 'b' or 'c' (Fig. 3).")
-    check_choice("padding", padding, STRIDE_PADDINGS,
-                 f"{family} padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel "
-                 "on each side of the strided 3x3 pool and convolutions).")
+    check_padding(padding, family)
 
 
 def resnext_network(head: Head, depth: int, cardinality: int, width: int, form: str,

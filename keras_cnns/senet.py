@@ -27,10 +27,9 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice
-from keras_cnns.blocks import (STRIDE_PADDINGS, STRIDE_PLACEMENTS, bottleneck_block,
+from keras_cnns.blocks import (STRIDE_PLACEMENTS, bottleneck_block, check_padding,
                                squeeze_excite)
 from keras_cnns.blocks.attention import check_se_ratio
-from keras_cnns.blocks.residual import CAFFE_PADDING
 from keras_cnns.contract import Head, variant
 from keras_cnns.resnet import DEPTHS, imagenet_resnet, resnet_stem, stage_specs
 from keras_cnns.resnext import check_template, resnext_network, split_padding
@@ -73,7 +72,7 @@ def SEResNet(depth: int = 50, ratio: int = REDUCTION, stride_at: str = "1x1",
     check_choice("stride_at", stride_at, STRIDE_PLACEMENTS,
                  "SE-ResNet stride_at must be '1x1' (the released Caffe models) or '3x3' "
                  "(v1.5).")
-    _check_padding(padding, "SE-ResNet")
+    check_padding(padding, "SE-ResNet", caffe=True)
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     suffix = "_v1_5" if stride_at == "3x3" else ""
@@ -83,13 +82,6 @@ def SEResNet(depth: int = 50, ratio: int = REDUCTION, stride_at: str = "1x1",
                            stem=functools.partial(resnet_stem, pool_padding=pool),
                            stride_at=stride_at, stride_padding=strided,
                            attention=("se", {"ratio": ratio}))
-
-
-def _check_padding(padding, family: str) -> None:
-    check_choice("padding", padding, (*STRIDE_PADDINGS, CAFFE_PADDING),
-                 f"{family} padding must be 'same' (TensorFlow's), 'symmetric' (one pixel "
-                 "on each side of the strided 3x3 pool and convolutions) or 'caffe' (the "
-                 "released Caffe models': strided 3x3s symmetric, the pool in ceil mode).")
 
 
 @registry.register(
@@ -115,7 +107,7 @@ def SEResNeXt(depth: int = 50, cardinality: int = 32, width: int = 4, ratio: int
     """
     check_template(depth, cardinality, width, form, depths=(50, 101), family="SE-ResNeXt")
     check_se_ratio(256, ratio)
-    _check_padding(padding, "SE-ResNeXt")
+    check_padding(padding, "SE-ResNeXt", caffe=True)
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     return resnext_network(head, depth, cardinality, width, form,

@@ -24,7 +24,7 @@ import keras
 
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_int, fail
-from keras_cnns.blocks import (STRIDE_PADDINGS, conv_norm_act, residual_merge, selective_kernel,
+from keras_cnns.blocks import (check_padding, conv_norm_act, residual_merge, selective_kernel,
                                shortcut)
 from keras_cnns.contract import Head, variant
 from keras_cnns.resnet import EXPANSION, imagenet_resnet, resnet_stem, stage_specs
@@ -86,9 +86,7 @@ def SKNet(depth: int = 50, M: int = 2, G: int = 32, r: int = 16, L: int = 32,
         check_int(key, value, 1, f"SKNet {key} must be an integer >= 1.")
     if BASE_WIDTH % G:
         fail(f"SKNet groups G must divide the first stage's {BASE_WIDTH} channels.", "G", G)
-    check_choice("padding", padding, STRIDE_PADDINGS,
-                 "SKNet padding must be 'same' (TensorFlow's) or 'symmetric' (one pixel on "
-                 "each side of the strided 3x3 pool and convolutions).")
+    check_padding(padding, "SKNet")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     setting = "" if (M, G, r, L) == (2, 32, 16, 32) else f"_m{M}_g{G}_r{r}_l{L}"

@@ -252,18 +252,24 @@ _LEGACY_SENET = [
     (r"layer(\d)\.(\d+)\.se_module\.fc2", "conv{L}_block{b}_se_expand"),
     (r"last_linear", "predictions"),
 ]
-_RESNEST = [  # timm's ResNet with a deep stem, avg_down shortcuts and SplitAttn 3x3s
+_DEEP_STEM = [  # timm's stem_type="deep": three 3x3 convs in conv1, the third's batch norm bn1
     (r"conv1\.0", "conv1_1_conv"), (r"conv1\.1", "conv1_1_bn"),
     (r"conv1\.3", "conv1_2_conv"), (r"conv1\.4", "conv1_2_bn"),
     (r"conv1\.6", "conv1_3_conv"), (r"bn1", "conv1_3_bn"),
+]
+_AVG_DOWN_SHORTCUTS = [  # timm's avg_down: downsample = (pool, conv, bn)
+    (r"layer(\d)\.(\d+)\.downsample\.1", "conv{L}_block{b}_0_conv"),
+    (r"layer(\d)\.(\d+)\.downsample\.2", "conv{L}_block{b}_0_bn"),
+]
+_RESNEST = [  # timm's ResNet with a deep stem, avg_down shortcuts and SplitAttn 3x3s
+    *_DEEP_STEM,
     (r"layer(\d)\.(\d+)\.conv([13])", "conv{L}_block{b}_{2}_conv"),
     (r"layer(\d)\.(\d+)\.bn([13])", "conv{L}_block{b}_{2}_bn"),
     (r"layer(\d)\.(\d+)\.conv2\.conv", "conv{L}_block{b}_2_conv"),
     (r"layer(\d)\.(\d+)\.conv2\.bn0", "conv{L}_block{b}_2_bn"),
     (r"layer(\d)\.(\d+)\.conv2\.fc([12])", "conv{L}_block{b}_2_fc{2}"),
     (r"layer(\d)\.(\d+)\.conv2\.bn1", "conv{L}_block{b}_2_fc1_bn"),
-    (r"layer(\d)\.(\d+)\.downsample\.1", "conv{L}_block{b}_0_conv"),
-    (r"layer(\d)\.(\d+)\.downsample\.2", "conv{L}_block{b}_0_bn"),
+    *_AVG_DOWN_SHORTCUTS,
     (r"fc", "predictions"),
 ]
 _DENSENET = [  # torchvision: features.denseblock<i>.denselayer<j> counts both from 1
@@ -282,10 +288,9 @@ _TIMM_SE = [  # timm's ResNet with attn_layer="se": the SEModule after bn3, fcs 
     (r"layer(\d)\.(\d+)\.se\.fc2", "conv{L}_block{b}_se_expand"),
 ]
 _TIMM_RESNET_D = [  # timm's ResNet with stem_type="deep", avg_down=True (and attn_layer)
-    *_RESNEST[:6],
-    (r"layer(\d)\.(\d+)\.conv(\d)", "conv{L}_block{b}_{2}_conv"),
-    (r"layer(\d)\.(\d+)\.bn(\d)", "conv{L}_block{b}_{2}_bn"),
-    *_RESNEST[-3:-1],  # downsample.1/.2 after the parameter-free average pool
+    *_DEEP_STEM,
+    *_RESIDUAL_BLOCKS[:2],  # layer<i>.<j>.conv<k>/bn<k>
+    *_AVG_DOWN_SHORTCUTS,
     (r"layer(\d)\.(\d+)\.se\.conv", "conv{L}_block{b}_eca_conv"),  # timm's EcaModule
     (r"fc", "predictions"),
 ]

@@ -33,7 +33,7 @@ import keras
 from keras_cnns import registry
 from keras_cnns.arguments import check_choice, check_depth, check_int, check_rate
 from keras_cnns.contract import Head
-from keras_cnns.blocks import (STRIDE_PADDINGS, StageSpec, bottleneck_block, conv_norm_act,
+from keras_cnns.blocks import (StageSpec, bottleneck_block, check_padding, conv_norm_act,
                                strided_max_pool)
 from keras_cnns.preact_resnet import BASE_FILTERS, PRESET, basic_unit, preact_network, torch_stem
 from keras_cnns.resnet import DEPTHS as RESNET_DEPTHS
@@ -117,9 +117,7 @@ def WideResNetImageNet(depth: int = 50, k=2, padding: str = "same", *, include_t
                 lambda d: d in BOTTLENECK_DEPTHS)
     check_choice("k", k, IMAGENET_K,
                  "WRN (ImageNet) widening factor k must be one of 0.25, 0.5, 1, 1.5, 2, 3, 4.")
-    check_choice("padding", padding, STRIDE_PADDINGS,
-                 "WRN (ImageNet) padding must be 'same' (TensorFlow's) or 'symmetric' (one "
-                 "pixel on each side of the strided 3x3 pool and convolutions).")
+    check_padding(padding, "WRN (ImageNet)")
     head = Head(include_top, weights, input_tensor, input_shape, pooling, classes,
                 classifier_activation, name)
     counts, _ = RESNET_DEPTHS[depth]

@@ -20,6 +20,7 @@ from keras_cnns.blocks.attention import (ATTENTION, get_attention, register_atte
 from keras_cnns.blocks.conv import PRESETS, ConvPreset, batch_norm, conv, conv_norm_act, norm_act
 from keras_cnns.blocks.residual import (AVG_DOWN, SHORTCUTS, STRIDE_PADDINGS, STRIDE_PLACEMENTS,
                                         basic_block, basic_branch, bottleneck_block,
+                                        check_padding,
                                         preact_block, residual_merge, shortcut, strided_3x3,
                                         strided_max_pool)
 from keras_cnns.blocks.stages import (MAX_BLOCKS_PER_GRAPH, MAX_FLAT_BLOCKS, StageSpec,
@@ -35,6 +36,7 @@ from keras_cnns.blocks.residual_attention import attention_module, preact_bottle
 __all__ = [
     "ATTENTION", "MAX_BLOCKS_PER_GRAPH", "MAX_FLAT_BLOCKS", "PRESETS", "SHORTCUTS",
     "STRIDE_PADDINGS", "STRIDE_PLACEMENTS", "ConvPreset", "StageSpec", "basic_block", "basic_branch", "batch_norm",
+    "check_padding",
     "bottleneck_block", "conv", "conv_norm_act", "find_layer", "get_attention", "nested", "norm_act",
     "preact_block", "register_attention", "residual_merge", "run_stages", "shortcut", "strided_3x3",
     "strided_max_pool",

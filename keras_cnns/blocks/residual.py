@@ -18,8 +18,8 @@ from keras_cnns.blocks.conv import ConvPreset, conv, conv_norm_act, norm_act
 from keras_cnns.layers import ZeroPadShortcut
 
 __all__ = ["AVG_DOWN", "CAFFE_PADDING", "POOL_PADDINGS", "SHORTCUTS", "STRIDE_PLACEMENTS",
-           "basic_block", "basic_branch", "bottleneck_block", "preact_block", "residual_merge",
-           "shortcut"]
+           "basic_block", "basic_branch", "bottleneck_block", "check_padding", "preact_block",
+           "residual_merge", "shortcut"]
 
 #: Shortcut options of He et al. 2016, Sec. 3.3: "A" zero-padding for increasing dimensions,
 #: "B" projections for increasing dimensions, "C" projections everywhere.
@@ -83,6 +83,18 @@ STRIDE_PADDINGS = ("same", "symmetric")
 CAFFE_PADDING = "caffe"
 #: How the stems' 3x3/2 max-pool pads (:func:`strided_max_pool`).
 POOL_PADDINGS = ("same", "symmetric", "ceil")
+
+
+def check_padding(padding, family: str, caffe: bool = False) -> None:
+    """A network's ``padding`` argument: ``"same"`` or ``"symmetric"`` (and ``"caffe"``
+    where the network offers it, :data:`CAFFE_PADDING`)."""
+    rule = (f"{family} padding must be 'same' (TensorFlow's){',' if caffe else ' or'} "
+            "'symmetric' (one pixel on each side of the strided 3x3 pool and convolutions)")
+    if caffe:
+        rule += (" or 'caffe' (the released Caffe models': strided 3x3s symmetric, the pool "
+                 "in ceil mode)")
+    check_choice("padding", padding, (*STRIDE_PADDINGS, CAFFE_PADDING) if caffe
+                 else STRIDE_PADDINGS, rule + ".")
 
 
 def _check_stride_padding(stride_padding) -> None:

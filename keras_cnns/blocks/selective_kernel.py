@@ -38,9 +38,10 @@ from __future__ import annotations
 
 import keras
 
-from keras_cnns.arguments import check_choice, check_int, fail
+from keras_cnns.arguments import check_int, fail
 from keras_cnns.blocks.attention import register_attention
 from keras_cnns.blocks.conv import ConvPreset, batch_norm, conv, conv_norm_act
+from keras_cnns.blocks.residual import _check_stride_padding, strided_3x3
 from keras_cnns.layers import RadixSelect, RadixSum
 
 __all__ = ["selective_kernel", "sk_hidden_units", "split_attention", "split_attention_hidden"]
@@ -68,15 +69,14 @@ def _check_sk(filters, M, G, r, L) -> None:
 
 
 def _branch(x, filters, strides, dilation, groups, name, preset, stride_padding):
-    padding = "same"
     if strides > 1 and dilation > 1:
         x = keras.layers.MaxPooling2D(1, strides=strides, name=f"{name}_subsample")(x)
         strides, dilation = 1, 1  # taps 2 apart in x are neighbours in the subsample
-    elif strides > 1 and stride_padding == "symmetric":
-        x = keras.layers.ZeroPadding2D(1, name=f"{name}_pad")(x)
-        padding = "valid"
-    return conv_norm_act(x, filters, 3, strides=strides, dilation=dilation, groups=groups,
-                         name=name, preset=preset, padding=padding)
+    if dilation > 1:
+        return conv_norm_act(x, filters, 3, dilation=dilation, groups=groups, name=name,
+                             preset=preset)
+    return strided_3x3(x, filters, strides, name=name, preset=preset, groups=groups,
+                       stride_padding=stride_padding)
 
 
 def selective_kernel(x, filters: int | None = None, strides: int = 1, *, name: str = "sk",
@@ -91,8 +91,7 @@ def selective_kernel(x, filters: int | None = None, strides: int = 1, *, name: s
     filters = filters or x.shape[-1]
     _check_sk(filters, M, G, r, L)
     check_int("strides", strides)
-    check_choice("stride_padding", stride_padding, ("same", "symmetric"),
-                 "`stride_padding` must be 'same' or 'symmetric'.")
+    _check_stride_padding(stride_padding)
     branches = [_branch(x, filters, strides, m, G, f"{name}_branch{m}", preset, stride_padding)
                 for m in range(1, M + 1)]
     u = keras.layers.Add(name=f"{name}_fuse")(branches) if M > 1 else branches[0]
