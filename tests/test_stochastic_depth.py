@@ -78,6 +78,23 @@ def test_draws_are_seeded_and_reproducible():
     assert draws(7) != draws(8)
 
 
+
+def test_upcoming_keeps_predicts_the_next_draws_without_advancing_the_layer():
+    layer = _layer(0.5, seed=11)
+    x, shortcut = np.ones((1, 1), "float32"), np.zeros((1, 1), "float32")
+    for _ in range(3):  # a layer that has already drawn: the prediction starts from its state
+        layer([x, shortcut], training=True)
+    predicted = layer.upcoming_keeps(25)
+    assert len(predicted) == 25 and 0 < sum(predicted) < 25
+    assert layer.upcoming_keeps(25) == predicted  # the layer's own state is not advanced
+    # the draws of a compiled call, as a training step makes them
+    step = tf.function(lambda: layer([x, shortcut], training=True))
+    kept = [float(np.asarray(step())[0, 0]) == 3.0 for _ in range(25)]  # 0 + F(1) = 3
+    assert kept == predicted
+    assert keras_cnns.StochasticDepth(CountingResidual(), 1.0).upcoming_keeps(4) == [True] * 4
+    with pytest.raises(ValueError, match="Received: steps=-1"):
+        layer.upcoming_keeps(-1)
+
 def test_resnet_with_stochastic_depth_has_the_plain_resnet_parameters_and_the_rule():
     model = keras_cnns.StochasticDepthResNet(20, p_L=0.5)
     layers = [layer for layer in model.layers if isinstance(layer, keras_cnns.StochasticDepth)]
@@ -177,3 +194,24 @@ def test_bench_time_weighting_of_the_rule_agrees_with_the_mult_add_saving_at_equ
     # the rule drops late blocks most: cheaper late blocks mean less of the time skipped
     assert time_weighted_saving([3.0, 2.0, 1.0]) < time_weighted_saving([1.0, 1.0, 1.0]) \
         < time_weighted_saving([1.0, 2.0, 3.0])
+    # given the drops a run really made: the rule's own rates give its expectation
+    rates = [1 - p for p in survival_probabilities(54, 0.5)]
+    assert time_weighted_saving([3.0, 2.0, 1.0], drop_rates=rates) \
+        == pytest.approx(time_weighted_saving([3.0, 2.0, 1.0]), rel=1e-12)
+    only_last_stage = [0.0] * 36 + [1.0] * 18
+    assert time_weighted_saving([3.0, 2.0, 1.0], drop_rates=only_last_stage) \
+        == pytest.approx(1 / 6)
+
+
+def test_bench_reads_the_drops_the_training_steps_make():
+    from reproductions.bench_stochastic_depth import _compiled, _draws_made, planned_drops
+
+    model = _compiled(keras_cnns.StochasticDepthResNet(20, p_L=0.2, seed=5,
+                                                       classifier_activation=None))
+    planned = planned_drops(model, 6)
+    assert planned.shape == (6, 9) and planned.dtype == bool and planned.any()
+    x, y = np.zeros((2, 32, 32, 3), "float32"), np.zeros(2, "int64")
+    for _ in range(6):
+        model.train_on_batch(x, y)
+    assert _draws_made(model) == [6] * 9  # one draw per block per step, as planned for
+    assert not np.array_equal(planned_drops(model, 6), planned)  # the next steps' drops

@@ -7,7 +7,7 @@ import math
 import keras
 from keras import ops
 
-from keras_cnns.arguments import check_number
+from keras_cnns.arguments import check_int, check_number
 
 
 @keras.saving.register_keras_serializable(package="keras_cnns")
@@ -50,6 +50,22 @@ class StochasticDepth(keras.layers.Layer):
             return self._jax_call(keep, x, shortcut)
         return ops.cond(keep, lambda: shortcut + self.residual(x, training=True),
                         lambda: ops.copy(shortcut))
+
+    def upcoming_keeps(self, steps: int) -> list[bool]:
+        """Whether each of the next ``steps`` training calls keeps (runs) the residual branch.
+
+        The draws this layer's seed generator will make from its current state, made on a
+        copy of that state (the layer's own is not advanced), so a benchmark or a test can
+        know which blocks a run of training steps drops. A block with ``p = 1`` makes no
+        draw and is always kept.
+        """
+        check_int("steps", steps, 0)
+        if self.survival_probability >= 1.0:
+            return [True] * steps
+        copy = keras.random.SeedGenerator(0, name=f"{self.name}_seed_copy")
+        copy.state.assign(self.seed_generator.state.value)
+        return [bool(keras.random.uniform((), seed=copy) < self.survival_probability)
+                for _ in range(steps)]
 
     def _jax_call(self, keep, x, shortcut):
         trainable = [v.value for v in self.residual.trainable_variables]
