@@ -82,8 +82,7 @@ def step_times(p_Ls: tuple[float, ...], batch: int, steps: int, warmup: int,
     drops = [planned_drops(model, warmup + steps)[warmup:] for model in models]
     times = _take_turns([(model, x) for model in models], y, steps, warmup)
     for model, made in zip(models, before):  # the drops read are the drops the steps made
-        drawing = np.array([layer.survival_probability < 1 for layer in model.layers
-                            if isinstance(layer, keras_cnns.StochasticDepth)])
+        drawing = np.array([layer.survival_probability < 1 for layer in _blocks(model)])
         if not np.array_equal(np.array(_draws_made(model)) - made, drawing * (warmup + steps)):
             raise RuntimeError("The stochastic-depth layers drew other than once per step.")
     keras.backend.clear_session()
@@ -145,14 +144,17 @@ def time_weighted_saving(per_stage: list[float], blocks: int = 54, p_L: float = 
 def planned_drops(model: keras.Model, rounds: int) -> np.ndarray:
     """``(rounds, blocks)``: whether each of the model's next ``rounds`` training steps drops
     each block, in graph order (:meth:`keras_cnns.StochasticDepth.upcoming_keeps`)."""
-    layers = [layer for layer in model.layers if isinstance(layer, keras_cnns.StochasticDepth)]
-    return ~np.array([layer.upcoming_keeps(rounds) for layer in layers]).T
+    return ~np.array([layer.upcoming_keeps(rounds) for layer in _blocks(model)]).T
 
 
 def _draws_made(model: keras.Model) -> list[int]:
     """How many draws each stochastic-depth layer's seed generator has made."""
-    return [int(np.asarray(layer.seed_generator.state.value)[1]) for layer in model.layers
-            if isinstance(layer, keras_cnns.StochasticDepth)]
+    return [int(np.asarray(layer.seed_generator.state.value)[1]) for layer in _blocks(model)]
+
+
+def _blocks(model: keras.Model) -> list[keras_cnns.StochasticDepth]:
+    """The model's stochastic-depth layers, in graph order."""
+    return [layer for layer in model.layers if isinstance(layer, keras_cnns.StochasticDepth)]
 
 
 def main(argv=None) -> int:
