@@ -25,6 +25,20 @@ def _fresh_keras_session():
     keras.backend.clear_session(free_memory=False)
 
 
+@pytest.fixture(autouse=True)
+def _op_determinism_restored():
+    """A training run with ``deterministic=True`` turns on TensorFlow's op determinism for
+    the whole process, and TensorFlow has no public switch back: turn it off again after the
+    test, so that the tests after it run as they would alone (XLA, for one, has no
+    deterministic MaxPool gradient and refuses to compile one)."""
+    from tensorflow.python.framework import config
+
+    before = config.is_op_determinism_enabled()
+    yield
+    if config.is_op_determinism_enabled() and not before:
+        config.disable_op_determinism()
+
+
 #: Modules that run in one worker process, in this order: the contract builds and profiles
 #: every registered model once (``reproductions.measure`` keeps each profile for the
 #: process), and the paper tables then read those profiles instead of building the models a
