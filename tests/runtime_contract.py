@@ -1,18 +1,19 @@
 """The runtime leg of the builder contract, for any Keras backend.
 
 ``check(name)`` builds a registered model without its top at the smallest input its
-downsampling allows, runs it, saves it to a ``.keras`` file, loads it back and runs it
-again; ``fit_step(name)`` trains one step of it under a small classifier. The TensorFlow
-leg calls these in the test process; the JAX leg runs this file as a script
-(``KERAS_BACKEND=jax python tests/runtime_contract.py NAME ...``), which prints one JSON
-line per check.
+downsampling allows (or a block of :data:`BLOCKS`), runs it, saves it to a ``.keras`` file,
+loads it back and runs it again; ``fit_step(name)`` trains one step of it under a small
+classifier. The TensorFlow leg calls these in the test process; the JAX leg runs this file
+as a script (``KERAS_BACKEND=jax python tests/runtime_contract.py NAME ...``), which prints
+one JSON line per check.
 
-``test_contract.py`` runs ``check`` and a compiled ``fit_step`` on the fewest registered
-models (listed ones and each family's ``smallest``; fewest variables, :func:`cover`) that between them contain every item of every
-model's code path (:func:`code_path`: each layer type with its kernel size, stride and
-grouping), and an op-by-op ``fit_step`` on the smallest member of every family: building,
-saving and loading every registered model takes over 25 minutes on the 2-core CI machine,
-and what serialisation and a backend act on is each layer.
+``test_contract.py`` runs ``check`` and a compiled ``fit_step`` on the fewest candidates
+(listed models, each family's ``smallest``, a few parsed members and blocks; fewest
+variables, :func:`cover`) that between them contain every item of every registered model's
+code path (:func:`code_path`: each layer type with its kernel size, stride and grouping),
+and an op-by-op ``fit_step`` on the smallest member of every family: building, saving and
+loading every registered model takes over 25 minutes on the 2-core CI machine, and what
+serialisation and a backend act on is each layer.
 Models of more than :data:`MAX_VARIABLES` variables (ResNet-1202, its stochastic-depth
 twin, pre-activation ResNet-1001: 5,000-6,000 each; every other model has at most 1,326)
 are never run here: each takes more than a minute per
@@ -77,9 +78,55 @@ def cover(members: dict[str, tuple[int, frozenset]]) -> list[str]:
     return sorted(chosen)
 
 
+def _block_graphs() -> dict:
+    """block -> (input shape, the block on an input of that shape), built by the families'
+    own block functions."""
+    from keras_cnns.blocks.cbam import cbam
+    from keras_cnns.blocks.residual_attention import attention_module
+    from keras_cnns.blocks.selective_kernel import selective_kernel, split_attention
+    from keras_cnns.inception_v4 import RESIDUAL_BRANCHES, inception_resnet_block
+
+    return {
+        "cbam-block": ((8, 8, 16), lambda x: cbam(x, ratio=4, name="cbam")),  # CBAM
+        "selective-kernel-block": ((8, 8, 16), lambda x: selective_kernel(
+            x, G=4, r=4, L=8, name="sk")),  # SKNet
+        "split-attention-block": ((8, 8, 16), lambda x: split_attention(
+            x, name="splat")),  # ResNeSt
+        "soft-mask-block": ((8, 8, 16), lambda x: attention_module(
+            x, 1, name="att")),  # Residual Attention: its mask's ResizeTo
+        # Inception-ResNet-v1's blocks B (1x7, 7x1) and C (1x3, 3x1), with their Rescaling
+        "inception-resnet-b-block": ((5, 5, 32), lambda x: inception_resnet_block(
+            x, RESIDUAL_BRANCHES[1][1], 0.1, name="b")),
+        "inception-resnet-c-block": ((5, 5, 32), lambda x: inception_resnet_block(
+            x, RESIDUAL_BRANCHES[1][2], 0.2, name="c")),
+        "separable-block": ((8, 8, 16), lambda x: keras.layers.SeparableConv2D(
+            8, 3, padding="same", name="sep")(x)),  # Xception's 3x3 stride-1 separable
+    }
+
+
+#: Small graphs of single blocks whose layers deep ImageNet members hold (20-45 s each to
+#: export; 15-35 s of CPU each to build, save, load and train on both backends): the
+#: export tests convert them instead of those members, and the layer cover of
+#: ``test_contract.py`` takes them as candidates beside registered models.
+BLOCKS = tuple(_block_graphs())
+
+
+def block_model(block: str, pooling: str | None = None) -> keras.Model:
+    """``block`` on an input of its shape, named after it; ``pooling="avg"``: average-pooled
+    after it (to train it under a classifier as :func:`fit_step` does)."""
+    shape, graph = _block_graphs()[block]
+    inputs = keras.Input(shape)
+    x = graph(inputs)
+    if pooling == "avg":
+        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    return keras.Model(inputs, x, name=block.replace("-", "_"))
+
+
 def small_build(name: str, **overrides) -> keras.Model:
     """``name`` without its top (unless it has auxiliary heads), average-pooled, at its
-    smallest input size."""
+    smallest input size; a block of :data:`BLOCKS`, average-pooled."""
+    if name in BLOCKS:
+        return block_model(name, pooling=overrides.get("pooling", "avg"))
     info = keras_cnns.model_info(name)
     size = info.min_size
     options = {"include_top": bool(info.kwargs.get("aux_heads")), "pooling": "avg"}

@@ -40,7 +40,8 @@ from keras_cnns import registry  # noqa: E402
 from keras_cnns.export import build_for_export, export_saved_model, main, to_tflite  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from runtime_contract import randomise  # noqa: E402
+import runtime_contract  # noqa: E402
+from runtime_contract import block_model, randomise  # noqa: E402
 
 FAMILIES = registry.families()
 
@@ -59,33 +60,10 @@ EXPORTED = (sorted(FAMILIES) if os.environ.get("KERAS_CNNS_EXPORT_ALL") == "1"
             else SUITE_FAMILIES)
 
 
-def _blocks() -> dict:
-    from keras_cnns.blocks.cbam import cbam
-    from keras_cnns.blocks.residual_attention import attention_module
-    from keras_cnns.blocks.selective_kernel import selective_kernel, split_attention
-    from keras_cnns.inception_v4 import RESIDUAL_BRANCHES, inception_resnet_block
-
-    return {  # block -> (input shape, the graph on it)
-        "cbam": ((8, 8, 16), lambda x: cbam(x, ratio=4, name="cbam")),  # cbam-resnet
-        "selective kernel": ((8, 8, 16), lambda x: selective_kernel(x, G=4, r=4, L=8,
-                                                                       name="sk")),  # sknet
-        "split attention": ((8, 8, 16), lambda x: split_attention(x, name="splat")),  # resnest
-        "soft mask": ((8, 8, 16), lambda x: attention_module(x, 1, name="att")),  # attention
-        "inception-resnet": ((9, 9, 64), lambda x: inception_resnet_block(
-            x, RESIDUAL_BRANCHES[2][0], 0.17, name="b")),  # inception-resnet: Rescaling
-        "separable": ((8, 8, 16), lambda x: keras.layers.SeparableConv2D(
-            8, 3, padding="same", name="sep")(x)),  # xception, bn-inception
-    }
-
-
-BLOCKS = ("cbam", "selective kernel", "split attention", "soft mask", "inception-resnet",
-          "separable")
-
-
-def block_model(block: str) -> keras.Model:
-    shape, graph = _blocks()[block]
-    inputs = keras.Input(shape)
-    return keras.Model(inputs, graph(inputs), name=block.replace(" ", "_"))
+#: The blocks of ``runtime_contract`` (small graphs, built by the families' own block
+#: functions) that the suite exports: all but Inception-ResNet's block C, whose layer classes
+#: are those of its block B.
+BLOCKS = tuple(block for block in runtime_contract.BLOCKS if block != "inception-resnet-c-block")
 
 #: Relative tolerance on the logits; the absolute one is this times the largest logit.
 #: float32 everywhere; TFLite's kernels (XNNPACK) sum in another order than oneDNN.

@@ -148,7 +148,8 @@ def test_killed_run_resumes_and_equals_an_uninterrupted_run(tmp_path):
 
     # the resumed and the uninterrupted run need no process of their own
     _run_here([*args, "--run-dir", str(killed_dir), "--runs-dir", str(tmp_path / "killed_runs")])
-    _run_here([*args, "--run-dir", str(tmp_path / "whole"), "--runs-dir", str(tmp_path / "whole_runs")])
+    _run_here([*args, "--run-dir", str(tmp_path / "whole"),
+               "--runs-dir", str(tmp_path / "whole_runs")])
     resumed, whole = _record(tmp_path / "killed_runs"), _record(tmp_path / "whole_runs")
     assert resumed["resumed_from_step"] == killed_at["global_step"]
     assert whole["resumed_from_step"] is None
