@@ -37,14 +37,19 @@ def expected_blocks(blocks: int, p_L: float = 0.5) -> float:
 
 def stochastic_block(x, filters: int, strides: int, *, name: str, survival_probability: float,
                      seed: int | None):
-    """One block: ``relu(shortcut + b F(x))`` with its branch ``F`` as a nested model."""
+    """One block, ``relu(shortcut + b F(x))``, with its branch ``F`` as a nested model: one
+    :class:`~keras_cnns.layers.StochasticDepth` layer, ``<name>_out``, whose ReLU runs only
+    when the block is kept. A dropped block returns its shortcut, which equals its ReLU: the
+    block input is the output of a ReLU (the stem's or the block's before), and the option-A
+    shortcut subsamples it and pads it with zeros. The gradients are those of the ReLU
+    outside too: where a dropped block's shortcut is 0, the ReLU that made that 0 stops the
+    gradient one block earlier."""
     inputs = keras.Input(shape=tuple(x.shape[1:]), name=f"{name}_residual_input")
     residual = keras.Model(inputs, basic_branch(inputs, filters, strides, name=name,
                                                 preset=PRESET), name=f"{name}_residual")
     skip = shortcut(x, filters, strides, name=name, option="A", preset=PRESET)
-    y = StochasticDepth(residual, survival_probability, seed=seed,
-                        name=f"{name}_stochastic_depth")([x, skip])
-    return keras.layers.Activation("relu", name=f"{name}_out")(y)
+    return StochasticDepth(residual, survival_probability, seed=seed, activation="relu",
+                           name=f"{name}_out")([x, skip])
 
 
 @registry.register(

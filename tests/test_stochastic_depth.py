@@ -29,8 +29,8 @@ class CountingResidual(keras.layers.Layer):
         return 2.0 * x + 1.0
 
 
-def _layer(p, seed=0):
-    return keras_cnns.StochasticDepth(CountingResidual(), p, seed=seed)
+def _layer(p, seed=0, **kwargs):
+    return keras_cnns.StochasticDepth(CountingResidual(), p, seed=seed, **kwargs)
 
 
 def test_linear_decay_rule():
@@ -51,6 +51,65 @@ def test_dropped_block_is_not_computed_and_kept_block_is_the_plain_sum():
     assert set(outcomes) == {5.0, 8.0}  # shortcut alone, or shortcut + F(x) = 5 + 3
     assert CountingResidual.calls == kept  # the residual ran only when the block was kept
     assert 5 < kept < 35
+
+
+def test_activation_runs_on_kept_blocks_and_at_test_time_and_a_dropped_block_passes_its_shortcut():
+    layer = _layer(0.5, seed=3, activation="relu")
+    x = np.ones((2, 3), "float32")
+    shortcut = np.full((2, 3), -5.0, "float32")  # negative: shows where the ReLU runs
+    outcomes = {float(np.asarray(layer([x, shortcut], training=True))[0, 0]) for _ in range(40)}
+    assert outcomes == {-5.0, 0.0}  # the shortcut as it is, or relu(-5 + 3)
+    assert float(np.asarray(layer([x, shortcut], training=False))[0, 0]) == 0.0  # relu(-5 + 1.5)
+
+
+def _chain(activation_inside: bool) -> keras.Model:
+    """Three stochastic-depth blocks of the CIFAR ResNet (one with the option-A shortcut) on
+    a ReLU output, with the block's ReLU inside the layer or, as a layer, after it."""
+    from keras_cnns.blocks import basic_branch, shortcut
+    from keras_cnns.resnet_cifar import PRESET
+
+    inputs = keras.Input((8, 8, 4))
+    x = keras.layers.ReLU()(inputs)  # a block's input is a ReLU's output
+    for index, (filters, strides) in enumerate([(4, 1), (8, 2), (8, 1)]):
+        name = f"block{index}"
+        branch_input = keras.Input(tuple(x.shape[1:]))
+        residual = keras.Model(branch_input, basic_branch(branch_input, filters, strides,
+                                                          name=name, preset=PRESET))
+        skip = shortcut(x, filters, strides, name=name, option="A", preset=PRESET)
+        layer = keras_cnns.StochasticDepth(residual, 0.5, seed=index,
+                                           activation="relu" if activation_inside else None)
+        x = layer([x, skip])
+        if not activation_inside:
+            x = keras.layers.ReLU()(x)
+    return keras.Model(inputs, keras.layers.Dense(3)(keras.layers.GlobalAveragePooling2D()(x)))
+
+
+def test_relu_inside_the_layer_gives_the_outputs_and_gradients_of_a_relu_after_it():
+    """The form the builder uses (the ReLU runs only in kept blocks) against the paper's
+    ``relu(shortcut + b F(x))`` written out: equal losses and gradients, step by step, over
+    steps that drop and keep blocks; and equal outputs at test time."""
+    inside, outside = _chain(True), _chain(False)
+    outside.set_weights(inside.get_weights())  # weights, statistics and seed states
+    layers = [layer for layer in inside.layers if isinstance(layer, keras_cnns.StochasticDepth)]
+    keeps = np.array([layer.upcoming_keeps(6) for layer in layers])
+    assert keeps.any() and not keeps.all()  # the steps below drop blocks and keep blocks
+    rng = np.random.default_rng(0)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    for _ in range(6):
+        x = rng.normal(size=(4, 8, 8, 4)).astype("float32")  # half of relu(x) is exactly 0
+        y = rng.integers(0, 3, size=4)
+        results = []
+        for model in (inside, outside):
+            with tf.GradientTape() as tape:
+                value = loss(y, model(x, training=True))
+            results.append((value, tape.gradient(value, model.trainable_weights)))
+        (a, grads_a), (b, grads_b) = results
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+        for ga, gb in zip(grads_a, grads_b):
+            assert (ga is None) == (gb is None)  # None: a dropped block's branch
+            if ga is not None:
+                np.testing.assert_allclose(ga, gb, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(inside(x, training=False), outside(x, training=False), rtol=1e-6)
 
 
 def test_skip_is_a_conditional_in_the_training_graph():
@@ -121,8 +180,9 @@ def test_model_round_trips_through_keras_serialization(tmp_path):
     restored = keras.models.load_model(path)
     x = np.random.default_rng(0).normal(size=(2, 32, 32, 3)).astype("float32")
     np.testing.assert_allclose(model(x, training=False), restored(x, training=False), rtol=1e-5)
-    layer = find_layer(restored, "conv3_block1_stochastic_depth")
+    layer = find_layer(restored, "conv3_block1_out")
     assert layer.survival_probability == pytest.approx(1 - 2 / 3 * 0.2) and layer.seed == 5 + 2
+    assert layer.activation is keras.activations.relu
 
 
 def test_training_step_runs_and_updates_weights():
@@ -176,9 +236,12 @@ def test_bad_arguments_state_the_rule(kwargs, message):
         keras_cnns.StochasticDepthResNet(**kwargs)
 
 
-def test_layer_rejects_a_survival_probability_outside_the_interval():
+def test_layer_rejects_a_survival_probability_outside_the_interval_and_a_bad_activation():
     with pytest.raises(ValueError, match=r"\(0, 1\]. Received: survival_probability=0"):
         _layer(0)
+    for activation in ("nonsense", 3):
+        with pytest.raises(ValueError, match=rf"Received: activation={activation!r}"):
+            _layer(0.5, activation=activation)
     assert math.isclose(_layer(1.0).survival_probability, 1.0)
 
 

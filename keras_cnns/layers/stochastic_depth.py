@@ -12,12 +12,17 @@ from keras_cnns.arguments import check_int, check_number
 
 @keras.saving.register_keras_serializable(package="keras_cnns")
 class StochasticDepth(keras.layers.Layer):
-    """``shortcut + b F(x)`` with ``b ~ Bernoulli(p)`` per mini-batch in training, and
-    ``shortcut + p F(x)`` at test time (Huang et al. 2016, Eq. 2 and Eq. 5).
+    """``act(shortcut + b F(x))`` with ``b ~ Bernoulli(p)`` per mini-batch in training, and
+    ``act(shortcut + p F(x))`` at test time (Huang et al. 2016, Eq. 2 and Eq. 5).
 
     Called on ``[x, shortcut]``; ``residual`` is a built model computing ``F``. When
     ``b = 0`` the residual branch is not run (``ops.cond``), so a dropped block costs no
-    compute and leaves its batch-norm statistics alone. Draws come from a
+    compute and leaves its batch-norm statistics alone; nor is ``activation`` (None: the
+    identity) run then: a dropped block returns the shortcut itself, so ``activation`` must
+    leave every shortcut it can receive unchanged. It does in the post-activation ResNet of
+    the paper, whose ``act`` is a ReLU and whose shortcuts (identity, or the option-A
+    subsampling and zero padding) carry the non-negative output of the ReLU before; there it
+    saves the ReLU of every dropped block, forward and backward. Draws come from a
     ``keras.random.SeedGenerator(seed)``: the same seed gives the same sequence of drops,
     and every replica of a ``tf.distribute`` strategy draws the same ``b``.
 
@@ -27,12 +32,20 @@ class StochasticDepth(keras.layers.Layer):
     """
 
     def __init__(self, residual: keras.Model, survival_probability: float, seed: int | None = None,
-                 **kwargs):
+                 activation=None, **kwargs):
         super().__init__(**kwargs)
         check_number("survival_probability", survival_probability, 0.0, 1.0, low_open=True)
+        try:
+            act = None if activation is None else keras.activations.get(activation)
+        except (TypeError, ValueError):
+            act = None
+        if activation is not None and not callable(act):
+            raise ValueError("`activation` must be None or a Keras activation (a name such as "
+                             f"'relu', or a callable). Received: activation={activation!r}")
         self.residual = residual
         self.survival_probability = float(survival_probability)
         self.seed = seed
+        self.activation = act
         self.seed_generator = keras.random.SeedGenerator(seed, name=f"{self.name}_seed")
 
     def build(self, input_shape):
@@ -42,14 +55,17 @@ class StochasticDepth(keras.layers.Layer):
         x, shortcut = inputs
         p = self.survival_probability
         if not training:
-            return shortcut + p * self.residual(x, training=False)
+            return self._act(shortcut + p * self.residual(x, training=False))
         if p >= 1.0:
-            return shortcut + self.residual(x, training=True)
+            return self._act(shortcut + self.residual(x, training=True))
         keep = keras.random.uniform((), seed=self.seed_generator) < p
         if keras.backend.backend() == "jax":
             return self._jax_call(keep, x, shortcut)
-        return ops.cond(keep, lambda: shortcut + self.residual(x, training=True),
+        return ops.cond(keep, lambda: self._act(shortcut + self.residual(x, training=True)),
                         lambda: ops.copy(shortcut))
+
+    def _act(self, y):
+        return y if self.activation is None else self.activation(y)
 
     def upcoming_keeps(self, steps: int) -> list[bool]:
         """Whether each of the next ``steps`` training calls keeps (runs) the residual branch.
@@ -73,7 +89,7 @@ class StochasticDepth(keras.layers.Layer):
 
         def run():
             y, updated = self.residual.stateless_call(trainable, frozen, x, training=True)
-            return shortcut + y, updated
+            return self._act(shortcut + y), updated
 
         def skip():
             return shortcut, frozen
@@ -88,17 +104,21 @@ class StochasticDepth(keras.layers.Layer):
 
     def complexity(self, input_shapes, output_shapes):
         """Complexity-engine rule: the residual branch as at test time (all blocks run), its
-        scaling by ``p`` and the addition."""
+        scaling by ``p``, the addition and the activation (one operation per element, as
+        the engine counts an ``Activation`` layer)."""
         from keras_cnns.complexity import Cost, profile
 
         branch = profile(self.residual)
         elements = math.prod(output_shapes[0])
-        return Cost(macs=branch.macs, other_ops=branch.other_ops + 2 * elements)
+        steps = 2 if self.activation is None else 3
+        return Cost(macs=branch.macs, other_ops=branch.other_ops + steps * elements)
 
     def get_config(self):
         return {**super().get_config(),
                 "residual": keras.saving.serialize_keras_object(self.residual),
-                "survival_probability": self.survival_probability, "seed": self.seed}
+                "survival_probability": self.survival_probability, "seed": self.seed,
+                "activation": (None if self.activation is None
+                               else keras.activations.serialize(self.activation))}
 
     @classmethod
     def from_config(cls, config):
