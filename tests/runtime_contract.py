@@ -112,13 +112,16 @@ BLOCKS = tuple(_block_graphs())
 
 
 def block_model(block: str, pooling: str | None = None) -> keras.Model:
-    """``block`` on an input of its shape, named after it; ``pooling="avg"``: average-pooled
-    after it (to train it under a classifier as :func:`fit_step` does)."""
+    """``block`` on an input of its shape, named after it; ``pooling`` ("avg" or "max"):
+    globally pooled after it, as a headless model is (to train it under a classifier as
+    :func:`fit_step` does)."""
     shape, graph = _block_graphs()[block]
     inputs = keras.Input(shape)
     x = graph(inputs)
-    if pooling == "avg":
-        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if pooling is not None:
+        pool = {"avg": keras.layers.GlobalAveragePooling2D,
+                "max": keras.layers.GlobalMaxPooling2D}[pooling]
+        x = pool(name=f"{pooling}_pool")(x)
     return keras.Model(inputs, x, name=block.replace("-", "_"))
 
 
