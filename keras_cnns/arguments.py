@@ -64,6 +64,21 @@ def _same(value, choice) -> bool:
         return False
 
 
+def check_activation(name: str, value) -> None:
+    """None, a callable, or the name of a Keras activation."""
+    if value is None or callable(value):
+        return
+    if isinstance(value, str):
+        import keras
+
+        try:
+            keras.activations.get(value)
+            return
+        except (ValueError, TypeError):
+            pass
+    fail(f"`{name}` must be None, the name of a Keras activation or a callable.", name, value)
+
+
 def check_bool(name: str, value) -> None:
     if not isinstance(value, bool):
         fail(f"`{name}` must be True or False.", name, value)

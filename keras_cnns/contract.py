@@ -27,7 +27,8 @@ import os
 
 import keras
 
-from keras_cnns.arguments import check_bool, check_choice, check_int, check_rate, fail, is_int
+from keras_cnns.arguments import (check_activation, check_bool, check_choice, check_int,
+                                  check_rate, fail, is_int)
 
 __all__ = ["HEAD_ARGUMENTS", "POOLINGS", "Head", "global_pooling", "load_weights", "variant"]
 
@@ -35,19 +36,6 @@ __all__ = ["HEAD_ARGUMENTS", "POOLINGS", "Head", "global_pooling", "load_weights
 HEAD_ARGUMENTS = ("include_top", "weights", "input_tensor", "input_shape", "pooling", "classes",
                   "classifier_activation", "name")
 POOLINGS = (None, "avg", "max")
-
-
-def _check_activation(value) -> None:
-    if value is None or callable(value):
-        return
-    if isinstance(value, str):
-        try:
-            keras.activations.get(value)
-            return
-        except (ValueError, TypeError):
-            pass
-    fail("`classifier_activation` must be None, the name of a Keras activation or a callable.",
-         "classifier_activation", value)
 
 
 def _check_shape(value) -> None:
@@ -104,7 +92,7 @@ class Head:
         check_choice("pooling", self.pooling, POOLINGS,
                      "`pooling` must be None, 'avg' or 'max'.")
         check_int("classes", self.classes, 1)
-        _check_activation(self.classifier_activation)
+        check_activation("classifier_activation", self.classifier_activation)
         if self.name is not None and (not isinstance(self.name, str) or not self.name):
             fail("`name` must be None or a non-empty string.", "name", self.name)
 

@@ -36,6 +36,7 @@ import keras
 import numpy as np
 
 import keras_cnns
+from keras_cnns.contract import global_pooling
 
 #: Variables (weights and BN statistics) above which a model skips the runtime leg.
 MAX_VARIABLES = 2000
@@ -117,11 +118,7 @@ def block_model(block: str, pooling: str | None = None) -> keras.Model:
     :func:`fit_step` does)."""
     shape, graph = _block_graphs()[block]
     inputs = keras.Input(shape)
-    x = graph(inputs)
-    if pooling is not None:
-        pool = {"avg": keras.layers.GlobalAveragePooling2D,
-                "max": keras.layers.GlobalMaxPooling2D}[pooling]
-        x = pool(name=f"{pooling}_pool")(x)
+    x = global_pooling(graph(inputs), pooling)
     return keras.Model(inputs, x, name=block.replace("-", "_"))
 
 

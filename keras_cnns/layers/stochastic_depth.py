@@ -7,7 +7,7 @@ import math
 import keras
 from keras import ops
 
-from keras_cnns.arguments import check_int, check_number
+from keras_cnns.arguments import check_activation, check_int, check_number
 
 
 @keras.saving.register_keras_serializable(package="keras_cnns")
@@ -35,17 +35,11 @@ class StochasticDepth(keras.layers.Layer):
                  activation=None, **kwargs):
         super().__init__(**kwargs)
         check_number("survival_probability", survival_probability, 0.0, 1.0, low_open=True)
-        try:
-            act = None if activation is None else keras.activations.get(activation)
-        except (TypeError, ValueError):
-            act = None
-        if activation is not None and not callable(act):
-            raise ValueError("`activation` must be None or a Keras activation (a name such as "
-                             f"'relu', or a callable). Received: activation={activation!r}")
+        check_activation("activation", activation)
         self.residual = residual
         self.survival_probability = float(survival_probability)
         self.seed = seed
-        self.activation = act
+        self.activation = None if activation is None else keras.activations.get(activation)
         self.seed_generator = keras.random.SeedGenerator(seed, name=f"{self.name}_seed")
 
     def build(self, input_shape):
